@@ -156,7 +156,7 @@ export class RaftLog {
   }
 
   unstableEntries(): Entry[] {
-    return this.entries.slice(this.stableIndex - this.base.index);
+    return this.stableIndex === this.lastIndex() ? [] : this.entries.slice(this.stableIndex - this.base.index);
   }
 
   /** Committed entries not yet handed out for applying. */

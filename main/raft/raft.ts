@@ -52,12 +52,9 @@ export class Raft {
   readStates: ReadState[] = [];
   droppedReads: string[] = [];
 
-  constructor(
-    cfg: RaftConfig,
-    private readonly random: RandomInt,
-    initial: Membership,
-    persisted: PersistedState,
-  ) {
+  private readonly random: RandomInt;
+
+  constructor(cfg: RaftConfig, random: RandomInt, initial: Membership, persisted: PersistedState) {
     if (cfg.electionTicksMin <= cfg.heartbeatTicks || cfg.electionTicksMax < cfg.electionTicksMin) {
       throw new RangeError('need heartbeatTicks < electionTicksMin <= electionTicksMax');
     }
@@ -200,6 +197,8 @@ export class Raft {
     if (this.role === 'leader' || !this.promotable()) return;
     if (this.preVote && !transfer) {
       this.becomePreCandidate();
+      // A fresh timeout for every attempt, so two stalled pre-candidates do not retry in lockstep.
+      this.randomizedTimeout = this.drawTimeout();
       this.campaign('prevote', this.term + 1, false);
     } else {
       this.becomeCandidate();
@@ -391,13 +390,24 @@ export class Raft {
         return this.handleAppendResponse(m, pr);
       case 'heartbeatResp':
         pr.recentActive = true;
-        pr.probeSent = false;
+        this.recoverLostAppends(pr);
         if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, pr);
         if (m.readContext > 0) this.releaseReads(this.reads.ack(m.from, m.readContext, this.membership()));
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * The follower is alive, yet its replication may be stuck on messages the network lost: a probe
+   * never answered, a full window of appends, a snapshot never acknowledged. A heartbeat answer
+   * is the cue to try again (etcd does the same).
+   */
+  private recoverLostAppends(pr: Progress): void {
+    if (pr.state === 'probe') pr.probeSent = false;
+    else if (pr.state === 'replicate' && pr.isPaused(this.cfg.maxInflight)) pr.inflight.shift();
+    else if (pr.state === 'snapshot') pr.becomeProbe();
   }
 
   private handleAppendResponse(m: Extract<Message, { type: 'appendResp' }>, pr: Progress): void {
@@ -499,7 +509,11 @@ export class Raft {
   }
 
   private afterCommit(): void {
-    this.releaseReads(this.reads.termCommitted(this.log.committed));
+    if (this.reads.hasPending() && this.log.term(this.log.committed) === this.term) {
+      // Reads that waited for the first commit of this term now know their index; confirm them.
+      this.reads.termCommitted(this.log.committed);
+      this.confirmReads();
+    }
     // Removing the leader (dissertation §4.2.2): once the configuration without it is committed, it
     // steps down; the remaining voters elect a new leader among themselves.
     if (this.log.lastMembershipIndex() <= this.log.committed && !this.promotable()) {
@@ -558,13 +572,16 @@ export class Raft {
   readIndex(requestId: string): ProposeResult {
     if (this.role !== 'leader') return this.refuse('notLeader');
     const committedInTerm = this.log.term(this.log.committed) === this.term;
-    const context = this.reads.add(requestId, this.log.committed, committedInTerm);
-    if (this.membership().voters.length === 1 && isVoter(this.membership(), this.id)) {
-      this.releaseReads(this.reads.ack(this.id, context, this.membership()));
-    } else if (committedInTerm) {
-      this.broadcastHeartbeat();
-    }
+    this.reads.add(requestId, this.id, committedInTerm ? this.log.committed : null);
+    if (committedInTerm) this.confirmReads();
     return { ok: true, index: this.log.committed, term: this.term };
+  }
+
+  /** Ask a majority to confirm this node still leads; a lone voter confirms itself. */
+  private confirmReads(): void {
+    const m = this.membership();
+    if (majority(m) === 1 && isVoter(m, this.id)) this.releaseReads(this.reads.releaseAll(m));
+    else this.broadcastHeartbeat();
   }
 
   private releaseReads(ready: readonly ReadState[]): void {
