@@ -1,0 +1,59 @@
+// What a simulated member keeps across a crash: exactly what the Ready contract told it to persist.
+
+import type { Entry, HardState, PersistedState, Ready, Snapshot } from '../../main/raft/types.ts';
+import type { LogView } from '../../main/safety/monitor.ts';
+
+export class SimStorage implements LogView {
+  hardState: HardState = { term: 0, vote: null, commit: 0 };
+  snapshot: Snapshot | null = null;
+  /** Entries after the snapshot, consecutive. */
+  entries: Entry[] = [];
+
+  get snapshotIndex(): number {
+    return this.snapshot?.index ?? 0;
+  }
+
+  lastIndex(): number {
+    return this.entries.at(-1)?.index ?? this.snapshotIndex;
+  }
+
+  term(index: number): number | undefined {
+    if (index === this.snapshotIndex) return this.snapshot?.term ?? 0;
+    return this.entries[index - this.snapshotIndex - 1]?.term;
+  }
+
+  /** Write a Ready durably; returns the first index it overwrote, if it replaced any entry. */
+  persist(rd: Ready): number | null {
+    let overwrote: number | null = null;
+    if (rd.snapshot !== null) {
+      // A snapshot from the leader replaces the whole log (paper Figure 13).
+      if (this.entries.length > 0) overwrote = this.entries[0]!.index;
+      this.snapshot = rd.snapshot;
+      this.entries = [];
+    }
+    const first = rd.entries[0];
+    if (first !== undefined) {
+      const keep = first.index - this.snapshotIndex - 1;
+      if (keep < 0 || keep > this.entries.length) {
+        throw new RangeError(`entries from ${first.index} do not follow the stored log (last ${this.lastIndex()})`);
+      }
+      if (keep < this.entries.length) overwrote ??= first.index;
+      this.entries.length = keep;
+      this.entries.push(...rd.entries);
+    }
+    if (rd.hardState !== null) this.hardState = rd.hardState;
+    return overwrote;
+  }
+
+  /** A snapshot taken locally: keep it and drop the entries it covers. */
+  compact(snapshot: Snapshot): void {
+    this.entries = this.entries.slice(snapshot.index - this.snapshotIndex);
+    this.snapshot = snapshot;
+  }
+
+  load(forgetVote: boolean): PersistedState {
+    // The planted bug (tests only): a storage that loses the vote it was asked to persist.
+    const hardState = forgetVote ? { ...this.hardState, vote: null } : this.hardState;
+    return { hardState, snapshot: this.snapshot, entries: this.entries };
+  }
+}
