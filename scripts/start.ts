@@ -9,7 +9,9 @@ import { encodeCommand } from '../main/statemachine/commands.ts';
 import type { NodeId } from '../main/raft/types.ts';
 import { SimCluster } from '../test/sim/sim-cluster.ts';
 
-const { values } = parseArgs({ options: { fast: { type: 'boolean', default: false }, seed: { type: 'string', default: '2019' } } });
+const { values } = parseArgs({
+  options: { fast: { type: 'boolean', default: false }, seed: { type: 'string', default: '2019' } },
+});
 const seed = Number(values.seed);
 if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got "${values.seed}"`);
 const pause = (ms: number): Promise<void> => (values.fast ? Promise.resolve() : sleep(ms));
@@ -53,16 +55,22 @@ function waitFor(done: () => boolean, limit: number): boolean {
 }
 
 function decide(text: string, at: NodeId): void {
-  const res = sim.propose(at, `demo#${seq + 1}`, encodeCommand({ client: 'demo', seq: ++seq, ackedBelow: seq, op: { op: 'decide', text } }), (r) => {
-    if (r.op === 'decide') say(`minutes book, decision ${r.number} (log index ${r.index}) committed: "${text}"`);
-  });
-  if (res === null || !res.ok) say(`${who(at)} cannot record "${text}": ${res === null ? 'offline' : `not the chairman (${res.reason})`}`);
+  const res = sim.propose(
+    at,
+    `demo#${seq + 1}`,
+    encodeCommand({ client: 'demo', seq: ++seq, ackedBelow: seq, op: { op: 'decide', text } }),
+    (r) => {
+      if (r.op === 'decide') say(`minutes book, decision ${r.number} (log index ${r.index}) committed: "${text}"`);
+    },
+  );
+  if (res === null || !res.ok)
+    say(`${who(at)} cannot record "${text}": ${res === null ? 'offline' : `not the chairman (${res.reason})`}`);
   else say(`${who(at)}, chairman, proposes "${text}" as log entry ${res.index} of term ${res.term}`);
 }
 
 async function main(): Promise<void> {
   console.log('Harmony Heights, Andheri: three building representatives, one chairman, one minutes book.');
-  console.log('The Raft engine below is the real one; the network and clock are simulated (seed ' + seed + ').');
+  console.log(`The Raft engine below is the real one; the network and clock are simulated (seed ${seed}).`);
 
   await chapter('1. The election: whoever hears nothing for a random 150-300 ms stands as candidate');
   waitFor(() => sim.leader() !== null, 3000);
@@ -82,14 +90,21 @@ async function main(): Promise<void> {
   say(`${who(c)} is cut off; Buildings A and B still reach each other`);
   if (first.id === c) {
     say(`the chairman is the one cut off: A and B, a majority, elect a new chairman`);
-    waitFor(() => sim.leader() !== null && sim.leader()!.id !== c && sim.leader()!.raw!.status().term > first.raw!.status().term, 3000);
+    waitFor(
+      () =>
+        sim.leader() !== null && sim.leader()!.id !== c && sim.leader()!.raw!.status().term > first.raw!.status().term,
+      3000,
+    );
   }
-  const chair = sim.leader()!.id === c ? [...sim.nodes.values()].find((n) => n.id !== c && n.role === 'leader')! : sim.leader()!;
+  const chair =
+    sim.leader()!.id === c ? [...sim.nodes.values()].find((n) => n.id !== c && n.role === 'leader')! : sim.leader()!;
   decide('Repair the lift in Building A', chair.id);
   waitFor(() => chair.sm.decisions().length === 3, 2000);
   sim.runUntil(sim.now + 1500);
   const isolated = sim.node(c).raw!.status();
-  say(`${who(c)} alone cannot decide anything: ${isolated.role}, term ${isolated.term}, ${isolated.commitIndex} entries committed`);
+  say(
+    `${who(c)} alone cannot decide anything: ${isolated.role}, term ${isolated.term}, ${isolated.commitIndex} entries committed`,
+  );
   roll();
 
   await chapter('4. The chairman falls ill (crash); the remaining majority elects a new one');
@@ -109,7 +124,9 @@ async function main(): Promise<void> {
   sim.restart(chair.id);
   waitFor(() => sim.node(chair.id).sm.decisions().length === 4, 3000);
   roll();
-  console.log(`\nSafety checks on every event: ${sim.monitor.violations.length === 0 ? 'all five Raft properties held' : sim.monitor.violations.map((v) => v.message).join('; ')}.`);
+  console.log(
+    `\nSafety checks on every event: ${sim.monitor.violations.length === 0 ? 'all five Raft properties held' : sim.monitor.violations.map((v) => v.message).join('; ')}.`,
+  );
   console.log('More: npm run sim -- --seeds 1000 (thousands of randomized fault schedules), docs/raft.md.');
 }
 

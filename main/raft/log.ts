@@ -111,7 +111,8 @@ export class RaftLog {
     while (this.membershipIndexes.length > 0 && this.membershipIndexes.at(-1)! > after) this.membershipIndexes.pop();
     this.stableIndex = Math.min(this.stableIndex, after);
     for (const e of entries) {
-      if (e.index !== this.lastIndex() + 1) throw new RangeError(`entry ${e.index} does not follow ${this.lastIndex()}`);
+      if (e.index !== this.lastIndex() + 1)
+        throw new RangeError(`entry ${e.index} does not follow ${this.lastIndex()}`);
       this.entries.push(e);
       if (e.payload.kind === 'membership') this.membershipIndexes.push(e.index);
     }

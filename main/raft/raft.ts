@@ -211,7 +211,15 @@ export class Raft {
     if (this.tally() === 'won') return this.wonElection(type);
     for (const to of this.membership().voters) {
       if (to === this.id) continue;
-      this.msgs.push({ type, from: this.id, to, term, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm(), transfer });
+      this.msgs.push({
+        type,
+        from: this.id,
+        to,
+        term,
+        lastIndex: this.log.lastIndex(),
+        lastTerm: this.log.lastTerm(),
+        transfer,
+      });
     }
   }
 
@@ -351,7 +359,14 @@ export class Raft {
 
   private handleAppend(m: Extract<Message, { type: 'append' }>): void {
     if (m.prevIndex < this.log.committed) {
-      this.send({ type: 'appendResp', to: m.from, index: this.log.committed, reject: false, hintIndex: 0, hintTerm: 0 });
+      this.send({
+        type: 'appendResp',
+        to: m.from,
+        index: this.log.committed,
+        reject: false,
+        hintIndex: 0,
+        hintTerm: 0,
+      });
       return;
     }
     if (this.log.matchTerm(m.prevIndex, m.prevTerm)) {
@@ -446,7 +461,7 @@ export class Raft {
   // ---- replication (leader) --------------------------------------------------------------------
 
   private send(m: Outgoing): void {
-    this.msgs.push({ ...m, from: this.id, term: this.term } as Message);
+    this.msgs.push({ ...m, from: this.id, term: this.term });
   }
 
   /** Send the next batch (or a snapshot) to `to`; returns whether anything was sent. */
@@ -524,7 +539,10 @@ export class Raft {
 
   // ---- client requests (leader) ----------------------------------------------------------------
 
-  private refuse(reason: 'notLeader' | 'transferring' | 'membershipPending' | 'invalid', detail?: string): ProposeResult {
+  private refuse(
+    reason: 'notLeader' | 'transferring' | 'membershipPending' | 'invalid',
+    detail?: string,
+  ): ProposeResult {
     const leader = this.role === 'leader' ? this.id : this.leader;
     return detail === undefined ? { ok: false, reason, leader } : { ok: false, reason, leader, detail };
   }

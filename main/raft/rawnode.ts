@@ -33,7 +33,12 @@ export interface Status {
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   /** On a leader: each member's replication progress (paper Figure 2: nextIndex, matchIndex). */
-  readonly progress: readonly { readonly id: NodeId; readonly next: number; readonly match: number; readonly state: string }[];
+  readonly progress: readonly {
+    readonly id: NodeId;
+    readonly next: number;
+    readonly match: number;
+    readonly state: string;
+  }[];
 }
 
 function sameHardState(a: HardState, b: HardState): boolean {
@@ -46,7 +51,7 @@ function drain<T>(queue: T[]): readonly T[] {
 }
 
 /** Remove the first `n` items, which the caller has handled. */
-function forget<T>(queue: T[], n: number): void {
+function forget(queue: unknown[], n: number): void {
   if (n === queue.length) queue.length = 0;
   else if (n > 0) queue.splice(0, n);
 }

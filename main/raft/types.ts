@@ -145,4 +145,9 @@ export interface PersistedState {
 
 export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
-  | { readonly ok: false; readonly reason: 'notLeader' | 'transferring' | 'membershipPending' | 'invalid'; readonly leader: NodeId | null; readonly detail?: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'notLeader' | 'transferring' | 'membershipPending' | 'invalid';
+      readonly leader: NodeId | null;
+      readonly detail?: string;
+    };

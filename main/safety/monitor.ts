@@ -5,11 +5,7 @@
 import type { Entry, NodeId } from '../raft/types.ts';
 
 export type Property =
-  | 'Election Safety'
-  | 'Leader Append-Only'
-  | 'Log Matching'
-  | 'Leader Completeness'
-  | 'State Machine Safety';
+  'Election Safety' | 'Leader Append-Only' | 'Log Matching' | 'Leader Completeness' | 'State Machine Safety';
 
 export interface Violation {
   readonly property: Property;
@@ -65,7 +61,10 @@ export class SafetyMonitor {
     const key = `${voter}@${term}`;
     const earlier = this.ballots.get(key);
     if (earlier !== undefined && earlier !== candidate) {
-      this.fail('Election Safety', `n${voter} voted for both n${earlier} and n${candidate} in term ${term}: a vote was not kept`);
+      this.fail(
+        'Election Safety',
+        `n${voter} voted for both n${earlier} and n${candidate} in term ${term}: a vote was not kept`,
+      );
     }
     this.ballots.set(key, candidate);
   }
@@ -95,7 +94,14 @@ export class SafetyMonitor {
    * A member wrote `entries` to its log. `prevTerm` is the term of the entry just before the first
    * one (undefined if compacted away); `overwroteFrom` is the first index it replaced, if any.
    */
-  appended(node: NodeId, isLeader: boolean, term: number, entries: readonly Entry[], prevTerm: number | undefined, overwroteFrom: number | null): void {
+  appended(
+    node: NodeId,
+    isLeader: boolean,
+    term: number,
+    entries: readonly Entry[],
+    prevTerm: number | undefined,
+    overwroteFrom: number | null,
+  ): void {
     if (isLeader && overwroteFrom !== null) {
       this.fail('Leader Append-Only', `leader n${node} of term ${term} overwrote its log from index ${overwroteFrom}`);
     }
@@ -103,14 +109,21 @@ export class SafetyMonitor {
     for (const e of entries) {
       const fp = fingerprint(e);
       let byTerm = this.written.get(e.index);
-      if (byTerm === undefined) this.written.set(e.index, (byTerm = new Map<number, readonly [string, number | undefined]>()));
+      if (byTerm === undefined)
+        this.written.set(e.index, (byTerm = new Map<number, readonly [string, number | undefined]>()));
       const seen = byTerm.get(e.term);
       if (seen === undefined) {
         byTerm.set(e.term, [fp, before]);
       } else if (seen[0] !== fp) {
-        this.fail('Log Matching', `entry ${e.index} of term ${e.term} differs between members: ${seen[0]} vs ${fp} (n${node})`);
+        this.fail(
+          'Log Matching',
+          `entry ${e.index} of term ${e.term} differs between members: ${seen[0]} vs ${fp} (n${node})`,
+        );
       } else if (seen[1] !== undefined && before !== undefined && seen[1] !== before) {
-        this.fail('Log Matching', `entry ${e.index} of term ${e.term} follows term ${seen[1]} on one member and term ${before} on n${node}`);
+        this.fail(
+          'Log Matching',
+          `entry ${e.index} of term ${e.term} follows term ${seen[1]} on one member and term ${before} on n${node}`,
+        );
       }
       before = e.term;
     }

@@ -173,7 +173,7 @@ export class SocietyState {
     try {
       raw = JSON.parse(data);
     } catch (e) {
-      throw new Error(`snapshot image is not JSON: ${(e as Error).message}`);
+      throw new Error(`snapshot image is not JSON: ${(e as Error).message}`, { cause: e });
     }
     const image = imageSchema.parse(raw);
     const state = new SocietyState();

@@ -18,9 +18,22 @@ export const faultModels = [
 export type FaultModel = (typeof faultModels)[number];
 
 /** 6.5840's unreliable network: 0-27 ms delay and 10% of requests and replies dropped. */
-export const unreliableNetwork: LinkFault = { loss: 0.1, duplicate: 0.02, delayMin: 0, delayMax: 27, longDelay: 0, longDelayMin: 0, longDelayMax: 0 };
+export const unreliableNetwork: LinkFault = {
+  loss: 0.1,
+  duplicate: 0.02,
+  delayMin: 0,
+  delayMax: 27,
+  longDelay: 0,
+  longDelayMin: 0,
+  longDelayMax: 0,
+};
 /** 6.5840's long reordering: some messages arrive 200-2200 ms late, after many later ones. */
-export const reorderingNetwork: LinkFault = { ...unreliableNetwork, longDelay: 0.08, longDelayMin: 200, longDelayMax: 2200 };
+export const reorderingNetwork: LinkFault = {
+  ...unreliableNetwork,
+  longDelay: 0.08,
+  longDelayMin: 200,
+  longDelayMax: 2200,
+};
 
 type Fault = (sim: SimCluster, ctl: NemesisControl) => void;
 
@@ -79,8 +92,9 @@ const leaderDeaf: Fault = (sim) => {
 };
 
 const lagBehind: Fault = (sim) => {
-  const f = sim.rng.pick(live(sim).filter((id) => id !== sim.leader()?.id));
-  if (f === undefined) return;
+  const followers = live(sim).filter((id) => id !== sim.leader()?.id);
+  if (followers.length === 0) return;
+  const f = sim.rng.pick(followers);
   for (const id of live(sim)) if (id !== f) sim.cut(id, f);
   sim.at(sim.rng.int(1000, 4000), () => sim.heal());
 };

@@ -38,7 +38,12 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
   const r = new Random(o.seed ^ 0x5eed);
   const model = o.model ?? faultModels[o.seed % faultModels.length]!;
   // The paper's ranges in 10 ms ticks: 150-300 ms (usual), 150-200 ms, and 150-160 ms (split votes).
-  const [electionTicksMin, electionTicksMax] = r.pick([[15, 30], [15, 30], [15, 20], [15, 16]] as const);
+  const [electionTicksMin, electionTicksMax] = r.pick([
+    [15, 30],
+    [15, 30],
+    [15, 20],
+    [15, 16],
+  ] as const);
   const options: Partial<SimOptions> = {
     seed: o.seed,
     electionTicksMin,
@@ -61,7 +66,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
   workload.start();
   startNemesis(sim, model, faultsUntil, ctl);
 
-  let failure: string | null = null;
+  let failure: string | null;
   let linearizability: CheckResult | null = null;
   try {
     sim.runUntil(faultsUntil);
@@ -72,10 +77,13 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       sim.restart(id);
     }
     sim.runUntil(faultsUntil + QUIESCE_MS);
-    failure = checkConverged(sim) ?? (workload.stats.rejected.length > 0 ? `state machine refused: ${workload.stats.rejected.join('; ')}` : null);
+    failure =
+      checkConverged(sim) ??
+      (workload.stats.rejected.length > 0 ? `state machine refused: ${workload.stats.rejected.join('; ')}` : null);
     if (failure === null) {
       linearizability = checkKvHistory(workload.history);
-      if (!linearizability.ok) failure = `not linearizable: ${linearizability.failure?.explanation ?? 'search budget exhausted'}`;
+      if (!linearizability.ok)
+        failure = `not linearizable: ${linearizability.failure?.explanation ?? 'search budget exhausted'}`;
     }
   } catch (e) {
     if (!(e instanceof SimulationFailure)) throw e;
@@ -109,7 +117,8 @@ function checkConverged(sim: SimCluster): string | null {
     if (n.sm.appliedIndex !== status.commitIndex) {
       return `liveness: n${id} applied ${n.sm.appliedIndex}, leader n${leader.id} committed ${status.commitIndex} (${QUIESCE_MS} ms after healing)`;
     }
-    if (n.sm.serialize() !== image) return `State Machine Safety: n${id} and leader n${leader.id} applied index ${status.commitIndex} yet hold different states`;
+    if (n.sm.serialize() !== image)
+      return `State Machine Safety: n${id} and leader n${leader.id} applied index ${status.commitIndex} yet hold different states`;
   }
   return null;
 }

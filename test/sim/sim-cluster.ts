@@ -99,7 +99,8 @@ export class SimNode {
   }
 }
 
-type SimEvent = { readonly kind: 'deliver'; readonly msg: Message } | { readonly kind: 'call'; readonly fn: () => void };
+type SimEvent =
+  { readonly kind: 'deliver'; readonly msg: Message } | { readonly kind: 'call'; readonly fn: () => void };
 
 export class SimulationFailure extends Error {
   override name = 'SimulationFailure';
@@ -208,7 +209,9 @@ export class SimCluster {
   restart(id: NodeId): void {
     const n = this.node(id);
     if (n.state !== 'down') return;
-    this.log(`n${id} RESTART from disk (term ${n.storage.hardState.term}, vote ${n.storage.hardState.vote ?? '-'}, last ${n.storage.lastIndex()})`);
+    this.log(
+      `n${id} RESTART from disk (term ${n.storage.hardState.term}, vote ${n.storage.hardState.vote ?? '-'}, last ${n.storage.lastIndex()})`,
+    );
     this.start(id);
   }
 
@@ -325,7 +328,12 @@ export class SimCluster {
   private deliver(m: Message): void {
     const n = this.nodes.get(m.to);
     // A cable cut while the message was on the wire loses it too.
-    if (n === undefined || n.state === 'down' || n.state === 'removed' || this.cuts.has(SimCluster.link(m.from, m.to))) {
+    if (
+      n === undefined ||
+      n.state === 'down' ||
+      n.state === 'removed' ||
+      this.cuts.has(SimCluster.link(m.from, m.to))
+    ) {
       this.counts.dropped++;
       return;
     }
@@ -362,7 +370,10 @@ export class SimCluster {
   private persist(n: SimNode, rd: Ready): void {
     if (rd.softState !== null) {
       n.role = rd.softState.role;
-      if (this.trace) this.log(`n${n.id} is ${rd.softState.role} (term ${rd.hardState?.term ?? n.storage.hardState.term}, leader ${rd.softState.leader ?? '-'})`);
+      if (this.trace)
+        this.log(
+          `n${n.id} is ${rd.softState.role} (term ${rd.hardState?.term ?? n.storage.hardState.term}, leader ${rd.softState.leader ?? '-'})`,
+        );
     }
     const overwrote = n.storage.persist(rd);
     const first = rd.entries[0];
@@ -415,7 +426,12 @@ export class SimCluster {
   // ---- client doors ------------------------------------------------------------------------
 
   /** Propose a command at `id`; `onApplied` runs when that member applies it. */
-  propose(id: NodeId, waitKey: string, data: string, onApplied: (r: OperationResult) => void): ReturnType<RawNode['propose']> | null {
+  propose(
+    id: NodeId,
+    waitKey: string,
+    data: string,
+    onApplied: (r: OperationResult) => void,
+  ): ReturnType<RawNode['propose']> | null {
     const n = this.nodes.get(id);
     if (n?.raw == null || n.state !== 'up') return null;
     const res = n.raw.propose([data]);
@@ -425,7 +441,13 @@ export class SimCluster {
   }
 
   /** A linearizable read at `id` via ReadIndex. */
-  read(id: NodeId, requestId: string, key: string, done: (v: string | null) => void, failed: () => void): ReturnType<RawNode['readIndex']> | null {
+  read(
+    id: NodeId,
+    requestId: string,
+    key: string,
+    done: (v: string | null) => void,
+    failed: () => void,
+  ): ReturnType<RawNode['readIndex']> | null {
     const n = this.nodes.get(id);
     if (n?.raw == null || n.state !== 'up') return null;
     const res = n.raw.readIndex(requestId);
@@ -438,7 +460,12 @@ export class SimCluster {
   leader(): SimNode | null {
     let best: SimNode | null = null;
     for (const n of this.nodes.values()) {
-      if (n.state === 'up' && n.role === 'leader' && (best === null || n.storage.hardState.term > best.storage.hardState.term)) best = n;
+      if (
+        n.state === 'up' &&
+        n.role === 'leader' &&
+        (best === null || n.storage.hardState.term > best.storage.hardState.term)
+      )
+        best = n;
     }
     return best;
   }

@@ -83,7 +83,12 @@ class Client {
           ? { op: 'get', key }
           : roll <= 75
             ? { op: 'set', key, value }
-            : { op: 'cas', key, expected: r.chance(0.3) ? null : `c${r.int(1, this.w.clients)}.${r.int(1, Math.max(1, this.seq))}`, value };
+            : {
+                op: 'cas',
+                key,
+                expected: r.chance(0.3) ? null : `c${r.int(1, this.w.clients)}.${r.int(1, Math.max(1, this.seq))}`,
+                value,
+              };
     // Reads need no session number: they change nothing, so a retry is harmless.
     this.op = { request, call: this.sim.now, seq: request.op === 'get' ? 0 : ++this.seq, done: false, attempt: 0 };
     this.attempt(this.op);
@@ -93,7 +98,10 @@ class Client {
     const attempt = ++op.attempt;
     const q = op.request;
     if (q.op === 'get') {
-      const res = this.sim.read(this.guess, `${this.name}/r${op.call}/${attempt}`, q.key,
+      const res = this.sim.read(
+        this.guess,
+        `${this.name}/r${op.call}/${attempt}`,
+        q.key,
         (value) => this.finish(op, { op: 'get', value }),
         () => this.retrySoon(op, attempt, null),
       );
@@ -165,7 +173,10 @@ export class Workload {
 
   constructor(sim: SimCluster, options: Partial<WorkloadOptions> = {}) {
     const w = { ...defaultWorkload, ...options };
-    this.clients = Array.from({ length: w.clients }, (_, i) => new Client(`c${i + 1}`, sim, w, this.history, this.stats));
+    this.clients = Array.from(
+      { length: w.clients },
+      (_, i) => new Client(`c${i + 1}`, sim, w, this.history, this.stats),
+    );
   }
 
   start(): void {
