@@ -15,11 +15,6 @@ export function majority(m: Membership): number {
   return Math.floor(m.voters.length / 2) + 1;
 }
 
-/** Everyone this node replicates to or asks for votes: voters and learners other than itself. */
-export function peersOf(m: Membership, self: NodeId): NodeId[] {
-  return [...m.voters, ...m.learners].filter((id) => id !== self);
-}
-
 /**
  * The membership after one change, or a sentence saying why the change is refused. One voter at a
  * time keeps every majority of the old configuration overlapping every majority of the new one

@@ -6,7 +6,7 @@
 
 import { RaftLog, SafetyError } from './log.ts';
 import { Progress } from './progress.ts';
-import { applyChange, isVoter, majority, peersOf } from './membership.ts';
+import { applyChange, isVoter, majority } from './membership.ts';
 import { ReadTracker } from './read-index.ts';
 import type {
   Entry,
@@ -24,6 +24,25 @@ import type {
 } from './types.ts';
 
 type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from' | 'term'> : never) : never;
+
+/** Refuse a configuration under which the protocol would stall or misbehave, naming the field. */
+function checkConfig(cfg: RaftConfig): void {
+  const counts = [
+    'electionTicksMin',
+    'electionTicksMax',
+    'heartbeatTicks',
+    'maxInflight',
+    'maxEntriesPerAppend',
+    'snapshotThreshold',
+  ] as const;
+  for (const field of counts) {
+    if (!Number.isInteger(cfg[field]) || cfg[field] < 1)
+      throw new RangeError(`${field} must be a whole number >= 1, got ${cfg[field]}`);
+  }
+  if (cfg.electionTicksMin <= cfg.heartbeatTicks || cfg.electionTicksMax < cfg.electionTicksMin) {
+    throw new RangeError('need heartbeatTicks < electionTicksMin <= electionTicksMax');
+  }
+}
 
 export class Raft {
   readonly id: NodeId;
@@ -55,9 +74,7 @@ export class Raft {
   private readonly random: RandomInt;
 
   constructor(cfg: RaftConfig, random: RandomInt, initial: Membership, persisted: PersistedState) {
-    if (cfg.electionTicksMin <= cfg.heartbeatTicks || cfg.electionTicksMax < cfg.electionTicksMin) {
-      throw new RangeError('need heartbeatTicks < electionTicksMin <= electionTicksMax');
-    }
+    checkConfig(cfg);
     this.id = cfg.id;
     this.cfg = cfg;
     this.random = random;
@@ -112,9 +129,9 @@ export class Raft {
     return this.random(this.cfg.electionTicksMin, this.cfg.electionTicksMax);
   }
 
-  /** A leader's lease: it heard from its leader within the minimum election timeout (§4.2.3). */
-  private inLease(): boolean {
-    return this.checkQuorum && this.leader !== null && this.electionElapsed < this.cfg.electionTicksMin;
+  /** Heard from a live leader (or is one) within the minimum election timeout. */
+  private hearsLeader(): boolean {
+    return this.leader !== null && this.electionElapsed < this.cfg.electionTicksMin;
   }
 
   private quorumActive(): boolean {
@@ -166,11 +183,12 @@ export class Raft {
     this.role = 'leader';
     this.leader = this.id;
     this.rebuildProgress();
-    // Block membership changes until an entry of this term commits (the fix to the single-server
-    // change bug, raft-dev 2015): the no-op below is that entry.
-    this.pendingMembershipIndex = this.log.lastIndex();
     // Paper §5.4.2 / §8: a new leader commits a no-op of its own term, which also commits earlier ones.
     this.appendEntries([{ kind: 'noop' }]);
+    // Block membership changes until that no-op commits (the fix to the single-server change bug,
+    // raft-dev 2015): a configuration proposed before an entry of this term commits can overlap a
+    // change an earlier leader made, and two leaders could then commit different entries.
+    this.pendingMembershipIndex = this.log.lastIndex();
     this.broadcastAppend();
   }
 
@@ -270,8 +288,10 @@ export class Raft {
     if (m.to !== this.id || m.from === this.id) return;
     if (m.term > this.term) {
       if (m.type === 'vote' || m.type === 'prevote') {
-        // Disruptive servers (dissertation §4.2.3): while a leader is known, ignore elections.
-        if (this.inLease() && !m.transfer) return;
+        // Disruptive servers: a node that hears a live leader never grants a pre-vote (dissertation
+        // §9.6) and, with CheckQuorum's leases, ignores vote requests too (§4.2.3). A leadership
+        // transfer is the leader's own wish, so it passes.
+        if ((m.type === 'prevote' || this.checkQuorum) && this.hearsLeader() && !m.transfer) return;
       }
       if (m.type === 'prevote' || (m.type === 'prevoteResp' && m.granted)) {
         // A pre-vote carries a future term: neither side adopts it.
@@ -524,9 +544,8 @@ export class Raft {
   }
 
   private afterCommit(): void {
-    if (this.reads.hasPending() && this.log.term(this.log.committed) === this.term) {
-      // Reads that waited for the first commit of this term now know their index; confirm them.
-      this.reads.termCommitted(this.log.committed);
+    // Reads that waited for the first commit of this term now know their index; confirm them.
+    if (this.log.term(this.log.committed) === this.term && this.reads.termCommitted(this.log.committed)) {
       this.confirmReads();
     }
     // Removing the leader (dissertation §4.2.2): once the configuration without it is committed, it
@@ -567,7 +586,6 @@ export class Raft {
     const [entry] = this.appendEntries([{ kind: 'membership', change, membership: next }]);
     this.pendingMembershipIndex = entry!.index;
     this.broadcastAppend();
-    if (!this.promotable() && this.log.committed >= entry!.index) this.afterCommit();
     return { ok: true, index: entry!.index, term: entry!.term };
   }
 
@@ -604,9 +622,5 @@ export class Raft {
 
   private releaseReads(ready: readonly ReadState[]): void {
     this.readStates.push(...ready);
-  }
-
-  peers(): NodeId[] {
-    return peersOf(this.membership(), this.id);
   }
 }

@@ -38,9 +38,16 @@ export class ReadTracker {
     return context;
   }
 
-  /** The leader committed its first entry of the term: waiting reads now know their index. */
-  termCommitted(committed: number): void {
-    for (const r of this.pending) if (r.index === null) r.index = committed;
+  /** The leader committed its first entry of the term: waiting reads now know their index. Returns whether any did. */
+  termCommitted(committed: number): boolean {
+    let changed = false;
+    for (const r of this.pending) {
+      if (r.index === null) {
+        r.index = committed;
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** `from` answered a heartbeat carrying `context`: returns the reads that are now safe. */
@@ -66,8 +73,16 @@ export class ReadTracker {
       if (votes >= needed && r.index !== null) last = i;
     });
     if (last < 0) return [];
-    const released = this.pending.splice(0, last + 1);
-    return released.filter((r) => r.index !== null).map((r) => ({ requestId: r.requestId, index: r.index! }));
+    // Release the confirmed prefix; a read still waiting for its index (none today: they all learn
+    // it at once) stays pending rather than vanishing.
+    const released: ReadState[] = [];
+    const waiting: PendingRead[] = [];
+    for (const r of this.pending.slice(0, last + 1)) {
+      if (r.index === null) waiting.push(r);
+      else released.push({ requestId: r.requestId, index: r.index });
+    }
+    this.pending = [...waiting, ...this.pending.slice(last + 1)];
+    return released;
   }
 
   /** Leadership lost: every waiting read fails (the client retries elsewhere). */

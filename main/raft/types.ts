@@ -101,8 +101,9 @@ export interface SoftState {
 
 /**
  * Everything the outside world must do after driving the engine, in this order (etcd's contract):
- * persist `hardState`, `snapshot` and `entries` durably; then send `messages`; then install
- * `snapshot` into the state machine and apply `committed`; then call `advance()`.
+ * persist durably `snapshot` (it replaces the whole log), then `entries`, then `hardState` (its
+ * commit index may point into those entries), or all three atomically; then send `messages`; then
+ * install `snapshot` into the state machine and apply `committed`; then call `advance()`.
  */
 export interface Ready {
   readonly softState: SoftState | null;

@@ -73,8 +73,8 @@ export class SocietyState {
    * is answered "rejected" identically on every member.
    */
   apply(entry: Entry): { command: Command | null; result: OperationResult | null } {
-    if (entry.index <= this.appliedIndex) {
-      throw new RangeError(`entry ${entry.index} applied twice (applied ${this.appliedIndex})`);
+    if (entry.index !== this.appliedIndex + 1) {
+      throw new RangeError(`entry ${entry.index} applied out of order (applied up to ${this.appliedIndex})`);
     }
     this.appliedIndex = entry.index;
     if (entry.payload.kind !== 'command') return { command: null, result: null };
@@ -167,15 +167,22 @@ export class SocietyState {
     });
   }
 
-  /** Rebuild from a snapshot image; throws a clear error (and changes nothing) if it is malformed. */
-  static restore(data: string): SocietyState {
+  /**
+   * Rebuild from a snapshot taken at log index `index`; throws a clear error (and builds nothing) if
+   * the image is malformed or belongs to another index.
+   */
+  static restore(data: string, index: number): SocietyState {
     let raw: unknown;
     try {
       raw = JSON.parse(data);
     } catch (e) {
       throw new Error(`snapshot image is not JSON: ${(e as Error).message}`, { cause: e });
     }
-    const image = imageSchema.parse(raw);
+    const parsed = imageSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`snapshot image is malformed: ${z.prettifyError(parsed.error)}`);
+    const image = parsed.data;
+    if (image.applied !== index)
+      throw new Error(`snapshot image holds state at index ${image.applied}, the snapshot says ${index}`);
     const state = new SocietyState();
     state.appliedIndex = image.applied;
     for (const [k, v] of image.kv) state.kv.set(k, v);

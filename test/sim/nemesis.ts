@@ -180,6 +180,13 @@ export function startNemesis(sim: SimCluster, model: FaultModel, until: number, 
   // Crash-heavy models strike often, so faults land inside elections, not only between them.
   const fast = model === 'figure8' || model === 'churn';
   if (model === 'figure8' || model === 'membership') sim.network = unreliableNetwork;
+  if (model === 'membership' || model === 'mixed') {
+    // A new leader asked for a membership change at once, before its first entry commits: the
+    // window of the single-server change bug (raft-dev 2015).
+    sim.afterElected = () => {
+      if (sim.now < until && sim.rng.chance(0.3)) sim.at(0, () => sim.rng.pick([addMember, removeMember])(sim, ctl));
+    };
+  }
   if (fast) {
     // Power lost right after a vote was made durable: the restarted member must still remember it.
     sim.afterVote = (voter) => {

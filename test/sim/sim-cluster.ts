@@ -126,6 +126,8 @@ export class SimCluster {
   readonly counts = { sent: 0, delivered: 0, dropped: 0, elections: 0 };
   /** Called when a member has just granted its vote (after persisting it): a fault may strike then. */
   afterVote: ((voter: NodeId) => void) | null = null;
+  /** Called when a member has just become leader: a fault may strike then. */
+  afterElected: ((leader: SimNode) => void) | null = null;
 
   constructor(options: Partial<SimOptions> = {}) {
     this.opts = { ...defaultSimOptions, ...options };
@@ -185,7 +187,10 @@ export class SimCluster {
     const persisted = n.storage.load(this.opts.forgetVote);
     const rng = this.engineRng;
     n.raw = new RawNode(this.config(id), (min, max) => rng.int(min, max), n.initial, persisted);
-    n.sm = persisted.snapshot === null ? new SocietyState() : SocietyState.restore(persisted.snapshot.data);
+    n.sm =
+      persisted.snapshot === null
+        ? new SocietyState()
+        : SocietyState.restore(persisted.snapshot.data, persisted.snapshot.index);
     n.state = 'up';
     n.role = 'follower';
     n.inbox = [];
@@ -276,8 +281,9 @@ export class SimCluster {
     this.log(`CUT n${from} ${oneWay ? '->' : '<->'} n${to}`);
   }
 
-  /** Members talk only within their own group. */
+  /** Members talk only within their own group; replaces any earlier cuts. */
   partition(groups: readonly (readonly NodeId[])[]): void {
+    this.cuts.clear();
     const groupOf = new Map<NodeId, number>();
     groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
     for (const a of this.ids()) {
@@ -335,6 +341,8 @@ export class SimCluster {
       this.cuts.has(SimCluster.link(m.from, m.to))
     ) {
       this.counts.dropped++;
+      if (this.trace)
+        this.log(`n${m.from} -> n${m.to} ${describeMessage(m)}  LOST (receiver ${n?.state ?? 'unknown'} or link cut)`);
       return;
     }
     this.counts.delivered++;
@@ -384,12 +392,13 @@ export class SimCluster {
     if (rd.softState?.role === 'leader') {
       this.counts.elections++;
       this.monitor.leaderElected(n.id, n.storage.hardState.term, n.storage);
+      this.afterElected?.(n);
     }
   }
 
   private apply(n: SimNode, rd: Ready): void {
     if (rd.snapshot !== null) {
-      n.sm = SocietyState.restore(rd.snapshot.data);
+      n.sm = SocietyState.restore(rd.snapshot.data, rd.snapshot.index);
       if (this.trace) this.log(`n${n.id} installed snapshot at ${rd.snapshot.index}`);
     }
     for (const e of rd.committed) {
