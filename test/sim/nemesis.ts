@@ -112,13 +112,30 @@ const flakyLink: Fault = (sim) => {
   sim.setLinkFault(a, b, { ...unreliableNetwork, loss: 0.4, delayMax: 60 });
 };
 
+/**
+ * Spawn a process and propose it as a member. Like the supervisor, stop the process again if the
+ * change is refused or lost with its leader: a process that believes it is a voter while the
+ * cluster does not would time out and campaign forever (dissertation §4.2.3).
+ */
 const addMember: Fault = (sim, ctl) => {
   const l = sim.leader();
   if (l?.raw == null || live(sim).length >= 7) return;
   const id = ctl.nextSpareId();
   sim.addProcess(id);
-  l.raw.proposeMembership({ kind: sim.rng.chance(0.5) ? 'addLearner' : 'addVoter', node: id });
+  const res = l.raw.proposeMembership({ kind: sim.rng.chance(0.5) ? 'addLearner' : 'addVoter', node: id });
   sim.drive(l);
+  if (!res.ok) return sim.retire(id);
+  const settle = (): void => {
+    if (sim.node(id).state === 'removed') return;
+    const s = sim.leader()?.raw?.status();
+    if (s !== undefined) {
+      const member = s.membership.voters.includes(id) || s.membership.learners.includes(id);
+      if (member && s.commitIndex >= res.index) return;
+      if (!member && s.term > res.term) return sim.retire(id);
+    }
+    sim.at(200, settle);
+  };
+  sim.at(200, settle);
 };
 const promoteLearner: Fault = (sim) => {
   const l = sim.leader();
