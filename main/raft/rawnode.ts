@@ -45,17 +45,6 @@ function sameHardState(a: HardState, b: HardState): boolean {
   return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
 }
 
-/** Take every queued item out of `queue` (most Readies carry none of most kinds: share one empty array). */
-function drain<T>(queue: T[]): readonly T[] {
-  return queue.length === 0 ? [] : queue.slice();
-}
-
-/** Remove the first `n` items, which the caller has handled. */
-function forget(queue: unknown[], n: number): void {
-  if (n === queue.length) queue.length = 0;
-  else if (n > 0) queue.splice(0, n);
-}
-
 export class RawNode {
   private readonly raft: Raft;
   private prevHardState: HardState;
@@ -138,6 +127,14 @@ export class RawNode {
    */
   ready(): Ready {
     const r = this.raft;
+    // Messages, read states and dropped reads are handed over here, as etcd's acceptReady does:
+    // they are the caller's to carry out from now on, so a second ready() does not repeat them.
+    const messages = r.msgs;
+    const readStates = r.readStates;
+    const droppedReads = r.droppedReads;
+    r.msgs = [];
+    r.readStates = [];
+    r.droppedReads = [];
     const hardState = this.hardState();
     const softState = { role: r.role, leader: r.leader };
     const softChanged = softState.role !== this.prevSoftState.role || softState.leader !== this.prevSoftState.leader;
@@ -147,18 +144,15 @@ export class RawNode {
       entries: r.log.unstableEntries(),
       snapshot: r.log.pendingSnapshot,
       committed: r.log.nextCommitted(),
-      messages: drain(r.msgs),
-      readStates: drain(r.readStates),
-      droppedReads: drain(r.droppedReads),
+      messages,
+      readStates,
+      droppedReads,
     };
   }
 
   /** The Ready has been carried out: forget what it handed out. */
   advance(rd: Ready): void {
     const r = this.raft;
-    forget(r.msgs, rd.messages.length);
-    forget(r.readStates, rd.readStates.length);
-    forget(r.droppedReads, rd.droppedReads.length);
     if (rd.softState !== null) this.prevSoftState = rd.softState;
     if (rd.hardState !== null) this.prevHardState = rd.hardState;
     if (rd.snapshot !== null && r.log.pendingSnapshot === rd.snapshot) {
