@@ -4,7 +4,8 @@
 // safety monitor, so a violation is caught at the event that caused it.
 
 import { RawNode } from '../../main/raft/rawnode.ts';
-import type { Membership, Message, NodeId, RaftConfig, Ready, Role } from '../../main/raft/types.ts';
+import type { Membership, Message, NodeId, ProposeResult, RaftConfig, Role } from '../../main/raft/types.ts';
+import { Replica, type ReplicaObserver } from '../../main/replica/replica.ts';
 import { SocietyState } from '../../main/statemachine/society-state.ts';
 import type { OperationResult } from '../../main/statemachine/commands.ts';
 import { SafetyMonitor } from '../../main/safety/monitor.ts';
@@ -71,31 +72,41 @@ export const calmNetwork: LinkFault = {
 
 export type NodeState = 'up' | 'down' | 'paused' | 'removed';
 
-interface PendingRead {
-  index: number | null;
-  readonly done: (value: string | null) => void;
-  readonly failed: () => void;
-  readonly key: string;
-}
-
 export class SimNode {
   readonly storage = new SimStorage();
-  raw: RawNode | null = null;
-  sm = new SocietyState();
+  /** The running process's member, or null while it is down. */
+  replica: Replica | null = null;
+  /** The state a crashed member had, for inspection; a restart rebuilds it from storage. */
+  private lastState = new SocietyState();
   state: NodeState = 'down';
-  role: Role = 'follower';
   nextTick = 0;
   /** Messages that arrived while the process was frozen: the socket buffer holds them. */
   inbox: Message[] = [];
-  /** Client commands proposed here, by `client#seq`, answered when this member applies them. */
-  readonly waiting = new Map<string, (r: OperationResult) => void>();
-  readonly reads = new Map<string, PendingRead>();
   readonly id: NodeId;
   readonly initial: Membership;
 
   constructor(id: NodeId, initial: Membership) {
     this.id = id;
     this.initial = initial;
+  }
+
+  get raw(): RawNode | null {
+    return this.replica?.raw ?? null;
+  }
+
+  get sm(): SocietyState {
+    return this.replica?.sm ?? this.lastState;
+  }
+
+  get role(): Role {
+    return this.replica?.role ?? 'follower';
+  }
+
+  /** The process dies: everything volatile is gone. */
+  kill(): void {
+    this.lastState = this.sm;
+    this.replica = null;
+    this.inbox = [];
   }
 }
 
@@ -186,13 +197,13 @@ export class SimCluster {
     const n = this.node(id);
     const persisted = n.storage.load(this.opts.forgetVote);
     const rng = this.engineRng;
-    n.raw = new RawNode(this.config(id), (min, max) => rng.int(min, max), n.initial, persisted);
-    n.sm =
+    const raw = new RawNode(this.config(id), (min, max) => rng.int(min, max), n.initial, persisted);
+    const sm =
       persisted.snapshot === null
         ? new SocietyState()
         : SocietyState.restore(persisted.snapshot.data, persisted.snapshot.index);
+    n.replica = new Replica(raw, sm, n.storage, (m) => this.send(m), this.observe(n));
     n.state = 'up';
-    n.role = 'follower';
     n.inbox = [];
     // Processes do not start in lockstep: each ticks at its own phase.
     n.nextTick = this.now + this.rng.int(1, this.opts.tickMs);
@@ -204,11 +215,7 @@ export class SimCluster {
     if (n.state !== 'up' && n.state !== 'paused') return;
     this.log(`n${id} CRASH (term ${n.storage.hardState.term}, ${n.role})`);
     n.state = 'down';
-    n.raw = null;
-    n.role = 'follower';
-    n.inbox = [];
-    n.waiting.clear();
-    n.reads.clear();
+    n.kill();
   }
 
   restart(id: NodeId): void {
@@ -358,111 +365,70 @@ export class SimCluster {
   // ---- the Ready loop: what every real node does -------------------------------------------
 
   drive(n: SimNode): void {
-    const raw = n.raw;
-    if (raw === null || n.state !== 'up') return;
-    while (raw.hasReady()) {
-      const rd = raw.ready();
-      this.persist(n, rd);
-      for (const m of rd.messages) this.send(m);
-      this.apply(n, rd);
-      raw.advance(rd);
-      this.serveReads(n);
-      if (raw.shouldSnapshot()) {
-        const snapshot = raw.compact(n.sm.serialize());
-        n.storage.compact(snapshot);
-        if (this.trace) this.log(`n${n.id} snapshot at ${snapshot.index}`);
-      }
-    }
+    if (n.state === 'up') n.replica?.drive();
   }
 
-  private persist(n: SimNode, rd: Ready): void {
-    if (rd.softState !== null) {
-      n.role = rd.softState.role;
-      if (this.trace)
-        this.log(
-          `n${n.id} is ${rd.softState.role} (term ${rd.hardState?.term ?? n.storage.hardState.term}, leader ${rd.softState.leader ?? '-'})`,
-        );
-    }
-    const overwrote = n.storage.persist(rd);
-    const first = rd.entries[0];
-    if (first !== undefined) {
-      const term = n.storage.hardState.term;
-      this.monitor.appended(n.id, n.role === 'leader', term, rd.entries, n.storage.term(first.index - 1), overwrote);
-    }
-    if (rd.softState?.role === 'leader') {
-      this.counts.elections++;
-      this.monitor.leaderElected(n.id, n.storage.hardState.term, n.storage);
-      this.afterElected?.(n);
-    }
-  }
-
-  private apply(n: SimNode, rd: Ready): void {
-    if (rd.snapshot !== null) {
-      n.sm = SocietyState.restore(rd.snapshot.data, rd.snapshot.index);
-      if (this.trace) this.log(`n${n.id} installed snapshot at ${rd.snapshot.index}`);
-    }
-    for (const e of rd.committed) {
-      this.monitor.applied(n.id, e);
-      const { command, result } = n.sm.apply(e);
-      if (command === null || result === null) continue;
-      const key = `${command.client}#${command.seq}`;
-      const waiter = n.waiting.get(key);
-      if (waiter !== undefined) {
-        n.waiting.delete(key);
-        waiter(result);
-      }
-    }
-    for (const rs of rd.readStates) {
-      const read = n.reads.get(rs.requestId);
-      if (read !== undefined) read.index = rs.index;
-    }
-    for (const id of rd.droppedReads) {
-      const read = n.reads.get(id);
-      n.reads.delete(id);
-      read?.failed();
-    }
-  }
-
-  private serveReads(n: SimNode): void {
-    for (const [id, read] of n.reads) {
-      if (read.index !== null && read.index <= n.sm.appliedIndex) {
-        n.reads.delete(id);
-        read.done(n.sm.get(read.key));
-      }
-    }
+  /** What the simulator watches in each member's Ready loop: the safety monitor and the trace. */
+  private observe(n: SimNode): ReplicaObserver {
+    let overwrote: number | null = null;
+    return {
+      persisting: (rd) => {
+        // The monitor needs to know whether this write replaces entries already on disk.
+        const first = rd.entries[0];
+        overwrote =
+          rd.snapshot !== null && n.storage.entries.length > 0
+            ? n.storage.entries[0]!.index
+            : first !== undefined && first.index <= n.storage.lastIndex()
+              ? first.index
+              : null;
+        if (rd.softState !== null && this.trace) {
+          const term = rd.hardState?.term ?? n.storage.hardState.term;
+          this.log(`n${n.id} is ${rd.softState.role} (term ${term}, leader ${rd.softState.leader ?? '-'})`);
+        }
+      },
+      persisted: (rd) => {
+        const first = rd.entries[0];
+        const term = n.storage.hardState.term;
+        if (first !== undefined) {
+          this.monitor.appended(
+            n.id,
+            n.role === 'leader',
+            term,
+            rd.entries,
+            n.storage.term(first.index - 1),
+            overwrote,
+          );
+        }
+        if (rd.softState?.role === 'leader') {
+          this.counts.elections++;
+          this.monitor.leaderElected(n.id, term, n.storage);
+          this.afterElected?.(n);
+        }
+      },
+      applied: (e) => this.monitor.applied(n.id, e),
+      snapshotInstalled: (s) => this.log(`n${n.id} installed snapshot at ${s.index}`),
+      snapshotTaken: (s) => this.log(`n${n.id} snapshot at ${s.index}`),
+    };
   }
 
   // ---- client doors ------------------------------------------------------------------------
 
-  /** Propose a command at `id`; `onApplied` runs when that member applies it. */
-  propose(
-    id: NodeId,
-    waitKey: string,
-    data: string,
-    onApplied: (r: OperationResult) => void,
-  ): ReturnType<RawNode['propose']> | null {
+  /** Propose a command at `id`; `onApplied` runs when that member applies it. Null if it is not running. */
+  propose(id: NodeId, waitKey: string, data: string, onApplied: (r: OperationResult) => void): ProposeResult | null {
     const n = this.nodes.get(id);
-    if (n?.raw == null || n.state !== 'up') return null;
-    const res = n.raw.propose([data]);
-    if (res.ok) n.waiting.set(waitKey, onApplied);
-    this.drive(n);
-    return res;
+    return n?.state === 'up' && n.replica !== null ? n.replica.propose(waitKey, data, onApplied) : null;
   }
 
-  /** A linearizable read at `id` via ReadIndex. */
+  /** A linearizable read at `id` via ReadIndex. Null if it is not running. */
   read(
     id: NodeId,
     requestId: string,
     key: string,
     done: (v: string | null) => void,
     failed: () => void,
-  ): ReturnType<RawNode['readIndex']> | null {
+  ): ProposeResult | null {
     const n = this.nodes.get(id);
-    if (n?.raw == null || n.state !== 'up') return null;
-    const res = n.raw.readIndex(requestId);
-    if (res.ok) n.reads.set(requestId, { index: null, done, failed, key });
-    this.drive(n);
-    return res;
+    return n?.state === 'up' && n.replica !== null ? n.replica.read(requestId, key, done, failed) : null;
   }
 
   /** The member that believes it leads with the highest term, if any is up. */

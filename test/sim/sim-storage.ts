@@ -46,7 +46,7 @@ export class SimStorage implements LogView {
   }
 
   /** A snapshot taken locally: keep it and drop the entries it covers. */
-  compact(snapshot: Snapshot): void {
+  saveSnapshot(snapshot: Snapshot): void {
     this.entries = this.entries.slice(snapshot.index - this.snapshotIndex);
     this.snapshot = snapshot;
   }
