@@ -10,7 +10,7 @@ const index = z.number().int().nonnegative();
 const term = z.number().int().nonnegative();
 
 export const membershipSchema = z
-  .object({ voters: z.array(nodeId).max(256), learners: z.array(nodeId).max(256) })
+  .object({ voters: z.array(nodeId).max(256).readonly(), learners: z.array(nodeId).max(256).readonly() })
   .strict() satisfies z.ZodType<Membership>;
 
 const membershipChange = z.discriminatedUnion('kind', [
@@ -46,7 +46,9 @@ export const snapshotSchema = z
 const envelope = { from: nodeId, to: nodeId, term };
 
 export const messageSchema = z.discriminatedUnion('type', [
-  z.object({ ...envelope, type: z.enum(['vote', 'prevote']), lastIndex: index, lastTerm: term, transfer: z.boolean() }).strict(),
+  z
+    .object({ ...envelope, type: z.enum(['vote', 'prevote']), lastIndex: index, lastTerm: term, transfer: z.boolean() })
+    .strict(),
   z.object({ ...envelope, type: z.enum(['voteResp', 'prevoteResp']), granted: z.boolean() }).strict(),
   z
     .object({

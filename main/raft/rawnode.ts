@@ -187,6 +187,11 @@ export class RawNode {
     return snapshot;
   }
 
+  /** The term of the entry at `index` in this member's log, or undefined if compacted or absent. */
+  termAt(index: number): number | undefined {
+    return this.raft.log.term(index);
+  }
+
   status(): Status {
     const r = this.raft;
     return {
