@@ -19,17 +19,21 @@ const sourceRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Node's on-disk code cache: members start often (every restart), so compile them once. */
 export const defaultCompileCache = join(tmpdir(), 'raft-society-compile-cache');
 
+/** The folders the member bundle is built from (node-main and what it imports). */
+const memberSources = ['node', 'raft', 'replica', 'statemachine'];
+
 /** Why the member bundle cannot be used (missing, or older than the sources it was built from), or null. */
 export function memberBundleProblem(entry: string = defaultMemberEntry): string | null {
   if (!existsSync(entry)) return `the member process bundle ${entry} is missing: run \`npm run build:member\``;
   if (entry !== defaultMemberEntry || !existsSync(join(sourceRoot, 'node'))) return null;
   const built = statSync(entry).mtimeMs;
-  const stale = (readdirSync(sourceRoot, { recursive: true, encoding: 'utf8' }) as string[]).find(
-    (f) => f.endsWith('.ts') && statSync(join(sourceRoot, f)).mtimeMs > built,
-  );
-  return stale === undefined
-    ? null
-    : `the member process bundle is older than main/${stale}: run \`npm run build:member\``;
+  for (const dir of memberSources) {
+    const files = readdirSync(join(sourceRoot, dir), { recursive: true, encoding: 'utf8' });
+    const stale = files.find((f) => f.endsWith('.ts') && statSync(join(sourceRoot, dir, f)).mtimeMs > built);
+    if (stale !== undefined)
+      return `the member process bundle is older than main/${dir}/${stale}: run \`npm run build:member\``;
+  }
+  return null;
 }
 
 export function spawnMember(

@@ -469,13 +469,15 @@ export class Supervisor {
     const leaderId = this.leaderId();
     const leaderState = leaderId === null ? null : this.members.get(leaderId)!.state;
     const latest = leaderState ?? live.map((m) => m.state).find((s) => s !== null) ?? null;
+    const learners = latest?.learners ?? [];
     const nodes: MemberView[] = live.map((m) => {
       const s = m.state;
-      const learner = s?.learners.includes(m.id) ?? false;
+      // The chairman's configuration says who is a learner; a member may not have heard yet.
+      const learner = learners.includes(m.id);
       return {
         id: m.id,
         name: m.name,
-        role: s === null ? 'follower' : s.role === 'follower' && learner ? 'learner' : s.role,
+        role: learner && (s === null || s.role === 'follower') ? 'learner' : (s?.role ?? 'follower'),
         term: s?.term ?? 0,
         vote: s?.vote ?? null,
         leader: s?.leader ?? null,
@@ -510,7 +512,7 @@ export class Supervisor {
       term: Math.max(0, ...nodes.map((n) => n.term)),
       leaderId,
       voters: latest?.voters ?? [],
-      learners: latest?.learners ?? [],
+      learners,
       nodes,
       links,
       settings: {

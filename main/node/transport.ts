@@ -11,8 +11,12 @@ import type { Message, NodeId } from '../raft/types.ts';
 import type { LinkFault, LinkRules, MessageSummary, Peer, Telemetry } from './control-protocol.ts';
 import { messageSchema } from './raft-schemas.ts';
 
-/** Largest frame accepted: a snapshot of a big society still fits, garbage of any size does not. */
-export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest frame accepted. node-ipc's guarded parser re-measures the pending buffer on every chunk
+ * (quadratic in frame size): a 17 MiB frame stalled a member past an election timeout, a 4 MiB
+ * one costs ~30 ms. A workshop society's snapshot is far smaller; snapshots are not chunked.
+ */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** Messages held for a peer while its connection is being (re)established, like a socket buffer. */
 const MAX_BUFFERED = 512;
 

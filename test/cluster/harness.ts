@@ -1,7 +1,7 @@
 // Real clusters for tests: a supervisor with real member processes in a temporary data directory,
 // always stopped afterwards so no process outlives a test.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -53,8 +53,19 @@ export async function waitFor(what: string, check: () => boolean, ms: number): P
   return Date.now() - started;
 }
 
-/** Whether a process with this pid exists (signal 0 checks without touching it). */
+/**
+ * Whether a process with this pid is still running. An exited process whose parent died waits as a
+ * zombie until init reaps it (in containers that can take a second); it runs no code, so on Linux
+ * it counts as gone. Elsewhere, signal 0 tells whether the pid exists.
+ */
 export function alive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return false;
+    }
+  }
   try {
     process.kill(pid, 0);
     return true;
