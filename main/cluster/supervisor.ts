@@ -35,6 +35,7 @@ import { entryView } from './entry-view.ts';
 import { LogMirror } from './log-mirror.ts';
 import { canFreeze, MemberProcess } from './member-process.ts';
 import { memberBundleProblem } from './spawn.ts';
+import { MetricsCollector, type Metrics } from './metrics.ts';
 import { memberName } from './names.ts';
 
 export interface SupervisorOptions {
@@ -88,6 +89,7 @@ export class Supervisor {
   private readonly cuts = new Set<string>();
   private readonly faults = new Map<string, LinkFault>();
   private readonly monitor = new SafetyMonitor();
+  private readonly metricsCollector = new MetricsCollector();
   private readonly recording: ClusterEvent[] = [];
   private readonly listeners = new Set<(e: ClusterEvent) => void>();
   private readonly pending = new Map<
@@ -176,6 +178,7 @@ export class Supervisor {
   private emit(body: EventBody): void {
     const event = { ...body, seq: ++this.seq, at: Date.now() } as ClusterEvent;
     this.recording.push(event);
+    this.metricsCollector.add(event);
     if (this.recording.length > this.o.recordingLimit * 1.1)
       this.recording.splice(0, this.recording.length - this.o.recordingLimit);
     for (const l of this.listeners) l(event);
@@ -191,6 +194,10 @@ export class Supervisor {
   events(since = 0): ClusterEvent[] {
     const first = this.recording.findIndex((e) => e.seq > since);
     return first < 0 ? [] : this.recording.slice(first);
+  }
+
+  metrics(): Metrics {
+    return this.metricsCollector.snapshot();
   }
 
   violations(): readonly { property: string; message: string }[] {
