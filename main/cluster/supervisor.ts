@@ -80,6 +80,12 @@ interface Waiter {
   readonly resolve: (ok: boolean) => void;
 }
 
+class NoSuchMember extends Error {
+  constructor(id: number) {
+    super(`there is no member ${id}`);
+  }
+}
+
 const societySchema = z.object({ founders: z.array(z.number().int().min(1).max(999)).min(1) }).strict();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ok = (body: unknown = { ok: true }): CommandResult => ({ status: 200, body });
@@ -553,13 +559,17 @@ export class Supervisor {
       const handler = this.handlers[command] as (input: unknown) => Promise<CommandResult>;
       return await handler(parsed.data);
     } catch (e) {
-      return { status: 409, body: { error: e instanceof Error ? e.message : String(e) } };
+      // An unknown member is 404; any other refusal is a conflict with the cluster's state.
+      return {
+        status: e instanceof NoSuchMember ? 404 : 409,
+        body: { error: e instanceof Error ? e.message : String(e) },
+      };
     }
   }
 
   private member(id: number): Member {
     const m = this.members.get(id);
-    if (m === undefined || m.removed) throw new Error(`there is no member ${id}`);
+    if (m === undefined || m.removed) throw new NoSuchMember(id);
     return m;
   }
 
@@ -713,6 +723,7 @@ export class Supervisor {
     });
     const joined = res.status === 202 && (await this.committed(res));
     if (!joined) {
+      m.status = 'stopped'; // a deliberate stop, not a crash
       await m.proc?.stop();
       m.removed = true;
       rmSync(m.dataDir, { recursive: true, force: true });
@@ -729,6 +740,7 @@ export class Supervisor {
     const res = await this.router.leaderRequest({ t: 'membership', change: { kind: 'remove', node: m.id } });
     if (res.status !== 202) return res;
     if (!(await this.committed(res))) return { status: 504, body: { error: 'the removal was not committed in time' } };
+    m.status = 'stopped'; // a deliberate stop, not a crash
     await m.proc?.stop();
     m.removed = true;
     // Out of the society for good: its records go too, so a later start does not bring it back.
