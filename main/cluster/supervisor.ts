@@ -135,13 +135,12 @@ export class Supervisor {
     // Short and private: macOS caps socket paths at 104 bytes; mode 0700 keeps other users out.
     this.socketDir = mkdtempSync(join(tmpdir(), 'rs-'));
     mkdirSync(this.o.dataDir, { recursive: true, mode: 0o700 });
-    const self = this;
     this.router = new ClientRouter({
-      leaderGuess: () => self.leaderId(),
-      runningMembers: () => [...self.members.values()].filter((m) => m.status === 'running').map((m) => m.id),
-      ask: (id, request, timeoutMs) => self.ask(id, request, timeoutMs),
+      leaderGuess: () => this.leaderId(),
+      runningMembers: () => [...this.members.values()].filter((m) => m.status === 'running').map((m) => m.id),
+      ask: (id, request, timeoutMs) => this.ask(id, request, timeoutMs),
       timeouts: () => {
-        const slow = 1 / self.settings.timeScale;
+        const slow = 1 / this.settings.timeScale;
         return {
           operationMs: Math.max(5000, 10 * this.o.electionTimeoutMs[1]) * slow,
           attemptMs: 4 * this.o.electionTimeoutMs[1] * slow,
@@ -174,7 +173,7 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.members.values()].map((m) => m.proc?.stop()));
+    await Promise.all([...this.members.values()].map((m) => m.proc?.stop() ?? Promise.resolve()));
     for (const p of this.pending.values()) clearTimeout(p.timer);
     rmSync(this.socketDir, { recursive: true, force: true });
   }
@@ -458,7 +457,7 @@ export class Supervisor {
         Math.max(1, timeoutMs),
       );
       this.pending.set(req, { member: id, resolve, timer });
-      m.proc!.send({ ...request, req } as ToNode);
+      m.proc!.send({ ...request, req });
     });
   }
 
