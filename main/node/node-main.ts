@@ -40,6 +40,7 @@ class Member {
   private events: Telemetry[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private lastState = '';
+  private driveScheduled: NodeJS.Immediate | null = null;
   private lastProgressAt = 0;
   /** Highest log index on disk, to tell the monitor when a write replaces entries. */
   private persistedLast: number;
@@ -113,7 +114,7 @@ class Member {
     // The time scale stretches every tick: at 1/100 an election timeout of 150 ms takes 15 s.
     this.ticker = setInterval(() => {
       this.replica.raw.tick();
-      this.drive();
+      this.scheduleDrive();
     }, this.config.tickMs / this.config.timeScale);
   }
 
@@ -156,7 +157,19 @@ class Member {
 
   private receive(m: Message): void {
     this.replica.raw.step(m);
-    this.drive();
+    this.scheduleDrive();
+  }
+
+  /**
+   * Group commit: carry out the engine's Ready once everything that arrived in this turn of the
+   * event loop (proposals, messages, a tick) has been fed to it, so they share one fsync. Messages
+   * still leave only after the write that covers them.
+   */
+  private scheduleDrive(): void {
+    this.driveScheduled ??= setImmediate(() => {
+      this.driveScheduled = null;
+      this.drive();
+    });
   }
 
   private drive(): void {
@@ -227,7 +240,7 @@ class Member {
           this.reply(msg.req, { kind: 'applied', result }),
         );
         if (!res.ok) this.reply(msg.req, refusal(res));
-        return this.reportState();
+        return this.scheduleDrive();
       }
       case 'read': {
         this.requests.set(msg.req, msg.req);
@@ -242,13 +255,13 @@ class Member {
             }),
         );
         if (!res.ok) this.reply(msg.req, refusal(res));
-        return this.reportState();
+        return this.scheduleDrive();
       }
       case 'membership':
       case 'transfer': {
         const res = msg.t === 'membership' ? raw.proposeMembership(msg.change) : raw.transferLeadership(msg.to);
         this.reply(msg.req, res.ok ? { kind: 'accepted', index: res.index, term: res.term } : refusal(res));
-        return this.drive();
+        return this.scheduleDrive();
       }
       case 'abandon': {
         const key = this.requests.get(msg.req);
@@ -261,6 +274,7 @@ class Member {
 
   stop(): void {
     if (this.ticker !== null) clearInterval(this.ticker);
+    if (this.driveScheduled !== null) clearImmediate(this.driveScheduled);
     this.flush();
     this.transport.close();
     this.storage.close();

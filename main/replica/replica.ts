@@ -116,19 +116,20 @@ export class Replica {
     }
   }
 
-  /** Propose an encoded command; `onApplied` runs when this member applies it (if it does). */
+  /**
+   * Propose an encoded command; `onApplied` runs when this member applies it (if it does). The
+   * caller drives afterwards, when it chooses: several proposals before one drive() share one fsync.
+   */
   propose(waitKey: string, data: string, onApplied: (r: OperationResult) => void): ProposeResult {
     const res = this.raw.propose([data]);
     if (res.ok) this.waiting.set(waitKey, onApplied);
-    this.drive();
     return res;
   }
 
-  /** A linearizable read via ReadIndex: `done` with the value, or `failed` if leadership is lost. */
+  /** A linearizable read via ReadIndex: `done` with the value, or `failed` if leadership is lost. Drive afterwards. */
   read(requestId: string, key: string, done: (v: string | null) => void, failed: () => void): ProposeResult {
     const res = this.raw.readIndex(requestId);
     if (res.ok) this.reads.set(requestId, { index: null, key, done, failed });
-    this.drive();
     return res;
   }
 

@@ -416,7 +416,10 @@ export class SimCluster {
   /** Propose a command at `id`; `onApplied` runs when that member applies it. Null if it is not running. */
   propose(id: NodeId, waitKey: string, data: string, onApplied: (r: OperationResult) => void): ProposeResult | null {
     const n = this.nodes.get(id);
-    return n?.state === 'up' && n.replica !== null ? n.replica.propose(waitKey, data, onApplied) : null;
+    if (n?.state !== 'up' || n.replica === null) return null;
+    const res = n.replica.propose(waitKey, data, onApplied);
+    n.replica.drive();
+    return res;
   }
 
   /** A linearizable read at `id` via ReadIndex. Null if it is not running. */
@@ -428,7 +431,10 @@ export class SimCluster {
     failed: () => void,
   ): ProposeResult | null {
     const n = this.nodes.get(id);
-    return n?.state === 'up' && n.replica !== null ? n.replica.read(requestId, key, done, failed) : null;
+    if (n?.state !== 'up' || n.replica === null) return null;
+    const res = n.replica.read(requestId, key, done, failed);
+    n.replica.drive();
+    return res;
   }
 
   /** The member that believes it leads with the highest term, if any is up. */
