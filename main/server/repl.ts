@@ -155,6 +155,19 @@ const linkCommand = (verb: 'cut' | 'restore'): Command => ({
   },
 });
 
+/** `name on|off`: one of the cluster's protocol switches. */
+function settingSwitch(setting: 'preVote' | 'checkQuorum', label: string, help: string): Command {
+  return {
+    usage: `${label.toLowerCase()} on|off`,
+    help,
+    run: async ([v, ...more], door) => {
+      if (more.length > 0) throw new ArgumentError();
+      const on = onOff(v);
+      return call(door, 'settings.set', { [setting]: on }, () => [`ok: ${label} ${on ? 'on' : 'off'}`]);
+    },
+  };
+}
+
 export const commands: Readonly<Record<string, Command>> = {
   set: {
     usage: 'set <key> <value>',
@@ -280,24 +293,12 @@ export const commands: Readonly<Record<string, Command>> = {
       return call(door, 'leader.transfer', { to: n }, () => [`ok: ${who(door.view(), n)} is now chairman`]);
     },
   },
-  prevote: {
-    usage: 'prevote on|off',
-    help: 'PreVote: a candidate first asks whether it could win',
-    run: async ([v, ...more], door) => {
-      if (more.length > 0) throw new ArgumentError();
-      const preVote = onOff(v);
-      return call(door, 'settings.set', { preVote }, () => [`ok: PreVote ${preVote ? 'on' : 'off'}`]);
-    },
-  },
-  checkquorum: {
-    usage: 'checkquorum on|off',
-    help: 'CheckQuorum: a chairman who cannot hear a majority steps down',
-    run: async ([v, ...more], door) => {
-      if (more.length > 0) throw new ArgumentError();
-      const checkQuorum = onOff(v);
-      return call(door, 'settings.set', { checkQuorum }, () => [`ok: CheckQuorum ${checkQuorum ? 'on' : 'off'}`]);
-    },
-  },
+  prevote: settingSwitch('preVote', 'PreVote', 'PreVote: a candidate first asks whether it could win'),
+  checkquorum: settingSwitch(
+    'checkQuorum',
+    'CheckQuorum',
+    'CheckQuorum: a chairman who cannot hear a majority steps down',
+  ),
   speed: {
     usage: 'speed <0.01-1>',
     help: 'slow motion: 1 is real time, 0.1 ten times slower',

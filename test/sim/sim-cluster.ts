@@ -14,18 +14,11 @@ import { Random } from './random.ts';
 import { SimStorage } from './sim-storage.ts';
 import { describeMessage } from './trace.ts';
 
-export interface SimOptions {
+/** Every member's engine configuration (but its id), plus the simulation's own knobs. */
+export interface SimOptions extends Omit<RaftConfig, 'id'> {
   readonly seed: number;
   readonly nodes: number;
   readonly tickMs: number;
-  readonly electionTicksMin: number;
-  readonly electionTicksMax: number;
-  readonly heartbeatTicks: number;
-  readonly preVote: boolean;
-  readonly checkQuorum: boolean;
-  readonly maxInflight: number;
-  readonly maxEntriesPerAppend: number;
-  readonly snapshotThreshold: number;
   /** The planted bug: restarted members forget the vote they persisted. */
   readonly forgetVote: boolean;
   /** Keep a readable line per event (slower; used to replay a failing seed). */
