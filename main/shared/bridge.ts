@@ -1,0 +1,34 @@
+// What the renderer sees of the cluster, whichever door it came through: the Electron preload
+// (IPC to the main process) or the browser bridge (the WebSocket API of `npm run web`). Both
+// install it as `window.raftSociety` before the app starts, so the renderer never asks which.
+
+import type { ClusterEvent, ClusterView, CommandInput, CommandName, CommandResult } from './contract.ts';
+
+export interface SocietyListener {
+  /** The cluster as it is now, and the seq of the last event it reflects; sent first, and after a reconnect. */
+  hello(view: ClusterView, seq: number): void;
+  /** Events after that seq, in order, in batches of at most one per animation frame. */
+  events(batch: readonly ClusterEvent[]): void;
+  /** The connection to the cluster was lost (the bridge retries by itself). */
+  disconnected?(reason: string): void;
+}
+
+export interface SocietyApi {
+  /** Run one command of the contract; the answer is an HTTP-like status and body. */
+  execute<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandResult>;
+  /** Start receiving the event stream; returns the function that stops it. */
+  subscribe(listener: SocietyListener): () => void;
+  /** Which door this is, for display only ("desktop" or "browser"); the renderer must not branch on it. */
+  readonly door: 'desktop' | 'browser';
+}
+
+/** IPC channel names between the preload and the Electron main process. */
+export const ipcChannels = {
+  /** renderer -> main (invoke): { name, input } -> CommandResult */
+  execute: 'society:execute',
+  /** renderer -> main (send): start or stop the event stream for this window */
+  subscribe: 'society:subscribe',
+  unsubscribe: 'society:unsubscribe',
+  /** main -> renderer: { type: 'hello', view, seq } | { type: 'events', events } */
+  stream: 'society:stream',
+} as const;
