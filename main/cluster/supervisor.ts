@@ -18,6 +18,7 @@ import type {
   ToNode,
 } from '../node/control-protocol.ts';
 import { socketPath } from '../node/socket-path.ts';
+import { MAX_FRAME_BYTES } from '../node/transport.ts';
 import { SafetyMonitor } from '../safety/monitor.ts';
 import {
   commandInputs,
@@ -260,6 +261,8 @@ export class Supervisor {
       checkQuorum: this.settings.checkQuorum,
       maxInflight: 64,
       maxEntriesPerAppend: 256,
+      // Half a frame: an append of large values always fits the transport's frame limit.
+      maxAppendBytes: MAX_FRAME_BYTES / 2,
       snapshotThreshold: this.o.snapshotThreshold,
       rules: this.rules(),
       messageTelemetry: this.settings.messageTelemetry,

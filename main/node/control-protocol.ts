@@ -50,6 +50,7 @@ export const nodeConfigSchema = z
     checkQuorum: z.boolean(),
     maxInflight: z.number().int().min(1).max(1024),
     maxEntriesPerAppend: z.number().int().min(1).max(10_000),
+    maxAppendBytes: z.number().int().min(1024),
     snapshotThreshold: z.number().int().min(1),
     rules: linkRulesSchema,
     /** Report every message sent and received (the teaching view) or only state changes (benchmarks). */

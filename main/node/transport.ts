@@ -13,10 +13,11 @@ import { messageSchema } from './raft-schemas.ts';
 
 /**
  * Largest frame accepted. node-ipc's guarded parser re-measures the pending buffer on every chunk
- * (quadratic in frame size): a 17 MiB frame stalled a member past an election timeout, a 4 MiB
- * one costs ~30 ms. A workshop society's snapshot is far smaller; snapshots are not chunked.
+ * (quadratic in frame size): a 17 MiB frame stalled a member past an election timeout, and a
+ * 5 MiB one did under load. Appends are bounded to half of this (maxAppendBytes); snapshots are
+ * sent whole, so a society's state must stay below it (a workshop's is far smaller).
  */
-export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
 /** Messages held for a peer while its connection is being (re)established, like a socket buffer. */
 const MAX_BUFFERED = 512;
 

@@ -25,6 +25,21 @@ import type {
 
 type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from' | 'term'> : never) : never;
 
+/** An entry's payload size, roughly as it travels (its command text dominates). */
+function entryBytes(e: Entry): number {
+  return 64 + (e.payload.kind === 'command' ? e.payload.data.length : 0);
+}
+
+/** The longest prefix of `entries` within `max` bytes, and at least one entry. */
+function limitBytes(entries: Entry[], max: number): Entry[] {
+  let total = 0;
+  for (let i = 0; i < entries.length; i++) {
+    total += entryBytes(entries[i]!);
+    if (total > max && i > 0) return entries.slice(0, i);
+  }
+  return entries;
+}
+
 /** Refuse a configuration under which the protocol would stall or misbehave, naming the field. */
 function checkConfig(cfg: RaftConfig): void {
   const counts = [
@@ -33,6 +48,7 @@ function checkConfig(cfg: RaftConfig): void {
     'heartbeatTicks',
     'maxInflight',
     'maxEntriesPerAppend',
+    'maxAppendBytes',
     'snapshotThreshold',
   ] as const;
   for (const field of counts) {
@@ -497,7 +513,10 @@ export class Raft {
       this.send({ type: 'snapshot', to, snapshot });
       return true;
     }
-    const entries = this.log.slice(pr.next, pr.next + this.cfg.maxEntriesPerAppend - 1);
+    const entries = limitBytes(
+      this.log.slice(pr.next, pr.next + this.cfg.maxEntriesPerAppend - 1),
+      this.cfg.maxAppendBytes,
+    );
     if (entries.length === 0 && !sendIfEmpty) return false;
     this.send({ type: 'append', to, prevIndex, prevTerm, entries, commit: this.log.committed });
     pr.sent(prevIndex + entries.length, entries.length);

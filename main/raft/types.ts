@@ -130,6 +130,11 @@ export interface RaftConfig {
   readonly maxInflight: number;
   /** Bound on entries carried by one append message (batching). */
   readonly maxEntriesPerAppend: number;
+  /**
+   * Bound on the payload bytes of one append message (etcd's MaxSizePerMsg): a transport refuses
+   * frames beyond its limit, and a refused batch would be resent forever. One entry always goes.
+   */
+  readonly maxAppendBytes: number;
   /** Take a snapshot once this many applied entries follow the last one. */
   readonly snapshotThreshold: number;
 }

@@ -124,9 +124,11 @@ export class StreamClient {
     this.stalledSince = null;
     const events = this.queue.length <= this.o.maxBatch ? this.queue : this.queue.slice(0, this.o.maxBatch);
     this.queue = events === this.queue ? [] : this.queue.slice(this.o.maxBatch);
-    this.lastSentAt = performance.now();
     this.batches++;
     this.send({ type: 'events', events });
+    // From the end of this send: a large batch takes a while to serialize, and the interval is
+    // what the receiver sees between batches.
+    this.lastSentAt = performance.now();
     if (this.queue.length > 0) this.schedule();
   }
 

@@ -56,7 +56,7 @@ test('garbage, oversized and half frames into a member socket: it stays up, the 
       200,
       '{"type":"__proto__","data":{}}\f{"type":"connect","data":{}}\f{"type":"exec","data":{}}\f',
     );
-    await scribble(address, 3000, `{"type":"raft","data":"${'A'.repeat(5 * 1024 * 1024)}"}\f`); // over the 4 MiB limit
+    await scribble(address, 3000, `{"type":"raft","data":"${'A'.repeat(2.5 * 1024 * 1024)}"}\f`); // over the 2 MiB limit
     await scribble(address, 200, '{"type":"hello","data":{"fro'); // half a frame, then the connection closes
     assert.equal(c.member(victim).status, 'running');
     assert.equal(c.member(victim).pid, pid);

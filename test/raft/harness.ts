@@ -31,6 +31,7 @@ export const defaults: Tunables = {
   checkQuorum: false,
   maxInflight: 256,
   maxEntriesPerAppend: 64,
+  maxAppendBytes: 1024 * 1024,
   snapshotThreshold: 1000,
 };
 

@@ -189,3 +189,24 @@ test('batching: one propose call with many commands travels in one append of up 
   assert.deepEqual(sizes.slice(1), [4, 4, 2], 'after the no-op: batches of at most four');
   assert.deepEqual(narrow.member(2).applied, commands);
 });
+
+test('batching is bounded by bytes too: large commands travel a few per append, an oversized one alone', () => {
+  // etcd's MaxSizePerMsg: a transport refuses frames over its limit, and a refused append would be
+  // resent forever, so no append may carry more than maxAppendBytes of payload (but at least one entry).
+  const kib = 'x'.repeat(1024);
+  const c = new Cluster({ config: { maxEntriesPerAppend: 64, maxAppendBytes: 2500 } });
+  c.elect(1);
+  c.node(1).propose([kib, kib, kib, kib, kib, 'y'.repeat(4000)]);
+  c.handleReady(1);
+  const first = ofType(c.queue.filter(appendsTo(2)), 'append');
+  assert.deepEqual(
+    first.map((m) => m.entries.length),
+    [2],
+    'two 1 KiB commands fit in 2500 bytes, a third does not',
+  );
+  c.stabilize();
+  const sizes = ofType(c.sent.filter(appendsTo(2)), 'append').map((m) => m.entries.length);
+  assert.ok(sizes.every((n) => n <= 2));
+  assert.ok(sizes.includes(1), 'the 4000-byte command went alone');
+  assert.equal(c.status(2).commitIndex, 7, 'every entry still got through');
+});

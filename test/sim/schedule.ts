@@ -54,6 +54,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     snapshotThreshold: model === 'snapshot' ? 16 : r.pick([16, 64, 256]),
     maxInflight: r.pick([1, 4, 16]),
     maxEntriesPerAppend: r.pick([1, 8, 64]),
+    maxAppendBytes: r.pick([200, 4096, 65536]),
     forgetVote: o.forgetVote ?? false,
     trace: o.trace ?? false,
   };

@@ -36,6 +36,7 @@ export const defaultSimOptions: SimOptions = {
   checkQuorum: true,
   maxInflight: 8,
   maxEntriesPerAppend: 32,
+  maxAppendBytes: 64 * 1024,
   snapshotThreshold: 200,
   forgetVote: false,
   trace: false,
@@ -169,6 +170,7 @@ export class SimCluster {
       checkQuorum: this.checkQuorum,
       maxInflight: o.maxInflight,
       maxEntriesPerAppend: o.maxEntriesPerAppend,
+      maxAppendBytes: o.maxAppendBytes,
       snapshotThreshold: o.snapshotThreshold,
     };
   }
