@@ -1,0 +1,82 @@
+// Events to one window, at most one batch per `batchMs` (an animation frame) however fast the
+// cluster talks: the same pacing as the WebSocket door (main/server/event-stream.ts), over IPC.
+// A burst is spread over several frames (`maxBatch` per frame); a queue that still grows past
+// `maxQueued` (a flood the pace cannot carry) is dropped and the subscription starts again from a
+// fresh hello.
+
+import type { ClusterEvent } from '../shared/contract.ts';
+
+export interface BatcherOptions {
+  /** At most one batch per this many ms. */
+  readonly batchMs: number;
+  /** Events in one batch at most (a burst is sent over several frames). */
+  readonly maxBatch: number;
+  /** Above this many waiting events, the queue is dropped and `overflow` called. */
+  readonly maxQueued: number;
+}
+
+export const defaultBatcherOptions: BatcherOptions = { batchMs: 16, maxBatch: 2000, maxQueued: 1_000_000 };
+
+export class EventBatcher {
+  private queue: ClusterEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastSentAt = -Infinity;
+  private closed = false;
+  /** Batches sent so far. */
+  batches = 0;
+  private readonly send: (events: ClusterEvent[]) => void;
+  private readonly overflow: () => void;
+  private readonly o: BatcherOptions;
+
+  constructor(send: (events: ClusterEvent[]) => void, overflow: () => void, options: Partial<BatcherOptions> = {}) {
+    this.send = send;
+    this.overflow = overflow;
+    this.o = { ...defaultBatcherOptions, ...options };
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  push(e: ClusterEvent): void {
+    if (this.closed) return;
+    this.queue.push(e);
+    if (this.queue.length > this.o.maxQueued) {
+      this.queue = [];
+      this.overflow();
+      return;
+    }
+    this.schedule();
+  }
+
+  /** Forget what is queued (a fresh hello covers it). */
+  clear(): void {
+    this.queue = [];
+  }
+
+  close(): void {
+    this.closed = true;
+    this.queue = [];
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.closed) return;
+    const wait = Math.max(0, this.lastSentAt + this.o.batchMs - performance.now());
+    this.timer = setTimeout(() => this.flush(), Math.ceil(wait));
+  }
+
+  private flush(): void {
+    this.timer = null;
+    if (this.closed || this.queue.length === 0) return;
+    // Timers may fire a fraction of a millisecond early: never two batches within batchMs.
+    if (performance.now() - this.lastSentAt < this.o.batchMs) return this.schedule();
+    const events = this.queue.length <= this.o.maxBatch ? this.queue : this.queue.slice(0, this.o.maxBatch);
+    this.queue = events === this.queue ? [] : this.queue.slice(this.o.maxBatch);
+    this.lastSentAt = performance.now();
+    this.batches++;
+    this.send(events);
+    if (this.queue.length > 0) this.schedule();
+  }
+}
