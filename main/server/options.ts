@@ -1,8 +1,10 @@
 // Command-line options of `npm run web` and `npm run cluster`: parsed strictly, every value checked,
 // every mistake explained in one line (the caller prints it and exits 2).
 
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /** A mistake on the command line: the message says what is wrong and what is expected. */
@@ -28,6 +30,8 @@ export interface WebOptions extends ClusterOptions {
 }
 
 export const MAX_NODES = 15;
+/** The built UI (`npm run build:renderer`): what `npm run web` serves at / unless told otherwise. */
+export const defaultStaticDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 export const TOKEN_ENV = 'RAFT_SOCIETY_TOKEN';
 export const VIEWER_TOKEN_ENV = 'RAFT_SOCIETY_VIEWER_TOKEN';
 
@@ -63,7 +67,8 @@ export const webUsage = [
   '  --host H                  address to bind (default 127.0.0.1; any other needs --token)',
   `  --token T                 bearer token required for every /api request (or env ${TOKEN_ENV})`,
   `  --viewer-token V          read-only token: may look and subscribe, not command (or env ${VIEWER_TOKEN_ENV})`,
-  '  --static DIR              serve a built UI from DIR at /',
+  '  --static DIR              serve a built UI from DIR at / (default: out/renderer, built when',
+  '                            missing or stale; "none": the API only)',
   ...clusterUsageLines,
 ].join('\n');
 
@@ -171,7 +176,10 @@ export function parseWebArgs(
     throw new UsageError('--viewer-token needs --token as well (otherwise anyone could command the cluster)');
   if (viewerToken !== null && viewerToken === tokenValue)
     throw new UsageError('--viewer-token must differ from --token');
-  const staticDir = v.static ?? null;
+  const staticDir =
+    v.static === 'none'
+      ? null
+      : (v.static ?? (existsSync(join(defaultStaticDir, 'index.html')) ? defaultStaticDir : null));
   if (staticDir !== null && statSync(staticDir, { throwIfNoEntry: false })?.isDirectory() !== true)
     throw new UsageError(`--static ${staticDir} is not a directory`);
   return { ...cluster, port, host, token: tokenValue, viewerToken, staticDir };

@@ -7,7 +7,10 @@ import type { ClusterEvent, ClusterView, CommandInput, CommandName, CommandResul
 export interface SocietyListener {
   /** The cluster as it is now, and the seq of the last event it reflects; sent first, and after a reconnect. */
   hello(view: ClusterView, seq: number): void;
-  /** Events after that seq, in order, in batches of at most one per animation frame. */
+  /**
+   * Events in order, in batches of at most one per animation frame: first the recorded history up
+   * to the hello's seq (so a view opened later can rebuild the minutes books), then live events.
+   */
   events(batch: readonly ClusterEvent[]): void;
   /** The connection to the cluster was lost (the bridge retries by itself). */
   disconnected?(reason: string): void;

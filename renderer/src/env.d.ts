@@ -1,0 +1,13 @@
+// The one global the renderer uses: the door to the cluster, installed before the app starts by
+// the Electron preload or, in a browser, by bridge/browser-bridge.ts.
+
+import type { SocietyApi } from '../../main/shared/bridge.ts';
+
+declare global {
+  interface Window {
+    /** Absent only when the page was opened without either door (e.g. index.html from disk). */
+    raftSociety?: SocietyApi;
+  }
+}
+
+export {};

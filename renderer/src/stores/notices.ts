@@ -1,0 +1,40 @@
+// The society's notice board: the notable events in plain words (a new chairman, a vote, a crash,
+// a severed connection, a conflict in the minutes), newest first. Repeats fold into one line with
+// a count, so an isolated member standing for election again and again does not flood the board.
+
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export type Tone = 'info' | 'good' | 'warn' | 'bad';
+
+export interface Notice {
+  readonly id: number;
+  readonly text: string;
+  readonly tone: Tone;
+  count: number;
+  at: number;
+}
+
+const KEEP = 40;
+
+export const useNoticesStore = defineStore('notices', () => {
+  const notices = ref<Notice[]>([]);
+  let nextId = 1;
+
+  function post(text: string, tone: Tone, at: number): void {
+    const recent = notices.value.slice(0, 4).find((n) => n.text === text);
+    if (recent !== undefined) {
+      recent.count++;
+      recent.at = at;
+      return;
+    }
+    notices.value.unshift({ id: nextId++, text, tone, count: 1, at });
+    if (notices.value.length > KEEP) notices.value.length = KEEP;
+  }
+
+  function clear(): void {
+    notices.value = [];
+  }
+
+  return { notices, post, clear };
+});
