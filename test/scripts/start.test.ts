@@ -4,12 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ClusterView } from '../../main/shared/contract.ts';
 import { hasScript } from '../../scripts/build.ts';
 import { electronBinary } from '../../scripts/electron-binary.ts';
+import { removedWithin } from '../server/helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const demo = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url));
@@ -113,6 +113,6 @@ test(
     assert.deepEqual(pids.filter(alive), [], 'no member process is left');
     await child.exited;
     await assert.rejects(fetch(`${url}/api/cluster`));
-    assert.ok(!existsSync(dataDir), 'the temp data dir is removed');
+    await removedWithin(dataDir, 3000);
   },
 );

@@ -1,6 +1,7 @@
 // A real web server on a real 3-member cluster for the server tests, and a raw HTTP client that
 // can send what fetch would not (any Host, any body), always stopped after the test.
 
+import { existsSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { TestContext } from 'node:test';
 import { WebSocket } from 'ws';
@@ -149,4 +150,16 @@ export function connect(w: WebServer, query = '', headers: Readonly<Record<strin
     ws.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket refused: ${res.statusCode}`)));
     ws.once('error', reject);
   });
+}
+
+/**
+ * Wait until a stopped server's temp data directory is gone: removing it is the server's last step
+ * of stopping, after it has stopped answering. Throws after `ms`.
+ */
+export async function removedWithin(path: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} still exists ${ms} ms after the server stopped`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
