@@ -259,7 +259,8 @@ export class Supervisor {
       heartbeatTicks: Math.max(1, Math.round(this.o.heartbeatMs / t)),
       preVote: this.settings.preVote,
       checkQuorum: this.settings.checkQuorum,
-      maxInflight: 64,
+      // At most 32 x maxAppendBytes (32 MiB) unsent per peer: below the transport's pending limit.
+      maxInflight: 32,
       maxEntriesPerAppend: 256,
       // Half a frame: an append of large values always fits the transport's frame limit.
       maxAppendBytes: MAX_FRAME_BYTES / 2,

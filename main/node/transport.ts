@@ -89,7 +89,10 @@ export class Transport {
       retry: 100,
       maxRetries: Number.MAX_SAFE_INTEGER,
       maxMessageSize: MAX_FRAME_BYTES,
-      maxPendingBytes: 2 * MAX_FRAME_BYTES,
+      // Unsent bytes allowed per connection before node-ipc closes it. A member keeps at most
+      // maxInflight appends of maxAppendBytes in flight per peer (32 x 1 MiB, see the supervisor);
+      // tripping this limit loses everything in flight, so it sits well above that.
+      maxPendingBytes: 32 * MAX_FRAME_BYTES,
       maxEventNameLength: 16,
       messageTimeout: 5000,
     });
