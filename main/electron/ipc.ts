@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Supervisor } from '../cluster/supervisor.ts';
 import { ipcChannels } from '../shared/bridge.ts';
 import { commandInputs, type CommandName, type CommandResult } from '../shared/contract.ts';
-import { defaultBatcherOptions, EventBatcher, type BatcherOptions } from './event-batcher.ts';
+import { defaultBatcherOptions, EventBatcher, type BatcherOptions } from '../cluster/event-batcher.ts';
 import type { StreamMessage } from './messages.ts';
 import { fileUnder } from './security.ts';
 

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { EventBatcher } from '../cluster/event-batcher.ts';
 import type { ClusterEvent, CommandResult } from '../shared/contract.ts';
 import type { Access } from './auth.ts';
 import type { ClusterDoor } from './http-api.ts';
@@ -58,14 +59,11 @@ const commandMessage = z
 
 /** One subscriber: its queue of events not yet sent and its pacing. */
 export class StreamClient {
-  private queue: ClusterEvent[];
-  private timer: NodeJS.Timeout | null = null;
-  private lastSentAt = -Infinity;
+  /** The pacing both doors share; this door adds the slow-consumer rules as its gate. */
+  private readonly batcher: EventBatcher;
   private stalledSince: number | null = null;
   private inflight = 0;
   closed = false;
-  /** Batches sent, for tests and metrics. */
-  batches = 0;
   private readonly sink: Sink;
   private readonly o: EventStreamOptions;
   private readonly door: ClusterDoor;
@@ -83,53 +81,48 @@ export class StreamClient {
     this.sink = sink;
     this.door = door;
     this.access = access;
-    this.queue = backlog;
     this.o = o;
     this.onClose = onClose;
-    if (this.queue.length > 0) this.schedule();
+    this.batcher = new EventBatcher(
+      (events) => this.send({ type: 'events', events }),
+      () => this.close(CLOSE_TOO_SLOW, 'too many events waiting; reconnect with ?since=SEQ'),
+      { batchMs: o.batchMs, maxBatch: o.maxBatch, maxQueued: Number.MAX_SAFE_INTEGER },
+      () => this.gate(),
+    );
+    for (const e of backlog) this.batcher.push(e);
   }
 
   push(e: ClusterEvent): void {
-    if (this.closed) return;
-    this.queue.push(e);
-    this.schedule();
+    if (!this.closed) this.batcher.push(e);
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.batcher.queued;
   }
 
-  private schedule(): void {
-    if (this.timer !== null || this.closed) return;
-    const wait = Math.max(0, this.lastSentAt + this.o.batchMs - performance.now());
-    this.timer = setTimeout(() => this.flush(), Math.ceil(wait));
+  /** Batches sent, for tests and metrics. */
+  get batches(): number {
+    return this.batcher.batches;
   }
 
-  private flush(): void {
-    this.timer = null;
-    if (this.closed || this.queue.length === 0) return;
-    // Timers may fire a fraction of a millisecond early: never two batches within batchMs.
-    if (performance.now() - this.lastSentAt < this.o.batchMs) return this.schedule();
+  /** A slow consumer: hold batches while it is behind, close it if it stays behind or falls far behind. */
+  private gate(): 'send' | 'wait' | 'stop' {
     const buffered = this.sink.bufferedAmount;
-    if (buffered > this.o.hardLimitBytes)
-      return this.close(CLOSE_TOO_SLOW, `too slow: ${buffered} bytes unsent; reconnect with ?since=SEQ`);
-    if (buffered > this.o.softLimitBytes) {
-      const now = performance.now();
-      this.stalledSince ??= now;
-      if (now - this.stalledSince > this.o.stallMs)
-        return this.close(CLOSE_TOO_SLOW, `too slow: behind for ${Math.round(now - this.stalledSince)} ms`);
-      this.lastSentAt = now; // try again a batch interval later
-      return this.schedule();
+    if (buffered > this.o.hardLimitBytes) {
+      this.close(CLOSE_TOO_SLOW, `too slow: ${buffered} bytes unsent; reconnect with ?since=SEQ`);
+      return 'stop';
     }
-    this.stalledSince = null;
-    const events = this.queue.length <= this.o.maxBatch ? this.queue : this.queue.slice(0, this.o.maxBatch);
-    this.queue = events === this.queue ? [] : this.queue.slice(this.o.maxBatch);
-    this.batches++;
-    this.send({ type: 'events', events });
-    // From the end of this send: a large batch takes a while to serialize, and the interval is
-    // what the receiver sees between batches.
-    this.lastSentAt = performance.now();
-    if (this.queue.length > 0) this.schedule();
+    if (buffered <= this.o.softLimitBytes) {
+      this.stalledSince = null;
+      return 'send';
+    }
+    const now = performance.now();
+    this.stalledSince ??= now;
+    if (now - this.stalledSince > this.o.stallMs) {
+      this.close(CLOSE_TOO_SLOW, `too slow: behind for ${Math.round(now - this.stalledSince)} ms`);
+      return 'stop';
+    }
+    return 'wait';
   }
 
   send(message: object): void {
@@ -181,9 +174,7 @@ export class StreamClient {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.queue = [];
+    this.batcher.close();
     this.onClose();
     try {
       this.sink.close(code, reason.slice(0, 120));
@@ -196,8 +187,7 @@ export class StreamClient {
   gone(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.queue = [];
+    this.batcher.close();
     this.onClose();
   }
 }

@@ -1,9 +1,11 @@
 // Issue "real local cluster", done means: 5 member processes elect a chairman within a second and
-// commit writes; a crashed leader is replaced within twice the maximum election timeout.
+// commit writes; a crashed leader is replaced within twice the maximum election timeout. Timing
+// tests run on their own (not beside other test files) so that they measure the cluster, not the
+// load of the test run on a 2-core machine.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCluster, waitFor } from './harness.ts';
+import { startCluster, waitFor } from '../cluster/harness.ts';
 
 test('5 member processes start, elect a chairman within a second, and commit writes', async (t) => {
   const started = Date.now();

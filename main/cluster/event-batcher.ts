@@ -1,8 +1,9 @@
-// Events to one window, at most one batch per `batchMs` (an animation frame) however fast the
-// cluster talks: the same pacing as the WebSocket door (main/server/event-stream.ts), over IPC.
+// Events to one viewer, at most one batch per `batchMs` (an animation frame) however fast the
+// cluster talks; both doors pace with it (the Electron IPC door and the WebSocket door).
 // A burst is spread over several frames (`maxBatch` per frame); a queue that still grows past
-// `maxQueued` (a flood the pace cannot carry) is dropped and the subscription starts again from a
-// fresh hello.
+// `maxQueued` (a flood the pace cannot carry) is dropped and `overflow` decides what follows (a
+// fresh hello, or closing a connection). A `gate` lets a door hold batches back while its
+// consumer is slow.
 
 import type { ClusterEvent } from '../shared/contract.ts';
 
@@ -14,6 +15,9 @@ export interface BatcherOptions {
   /** Above this many waiting events, the queue is dropped and `overflow` called. */
   readonly maxQueued: number;
 }
+
+/** Asked before each batch: send it, wait one interval (the consumer is behind), or stop. */
+export type BatchGate = () => 'send' | 'wait' | 'stop';
 
 export const defaultBatcherOptions: BatcherOptions = { batchMs: 16, maxBatch: 2000, maxQueued: 1_000_000 };
 
@@ -27,11 +31,18 @@ export class EventBatcher {
   private readonly send: (events: ClusterEvent[]) => void;
   private readonly overflow: () => void;
   private readonly o: BatcherOptions;
+  private readonly gate: BatchGate;
 
-  constructor(send: (events: ClusterEvent[]) => void, overflow: () => void, options: Partial<BatcherOptions> = {}) {
+  constructor(
+    send: (events: ClusterEvent[]) => void,
+    overflow: () => void,
+    options: Partial<BatcherOptions> = {},
+    gate: BatchGate = () => 'send',
+  ) {
     this.send = send;
     this.overflow = overflow;
     this.o = { ...defaultBatcherOptions, ...options };
+    this.gate = gate;
   }
 
   get queued(): number {
@@ -72,11 +83,19 @@ export class EventBatcher {
     if (this.closed || this.queue.length === 0) return;
     // Timers may fire a fraction of a millisecond early: never two batches within batchMs.
     if (performance.now() - this.lastSentAt < this.o.batchMs) return this.schedule();
+    const verdict = this.gate();
+    if (verdict === 'stop') return;
+    if (verdict === 'wait') {
+      this.lastSentAt = performance.now(); // try again a batch interval later
+      return this.schedule();
+    }
     const events = this.queue.length <= this.o.maxBatch ? this.queue : this.queue.slice(0, this.o.maxBatch);
     this.queue = events === this.queue ? [] : this.queue.slice(this.o.maxBatch);
-    this.lastSentAt = performance.now();
     this.batches++;
     this.send(events);
+    // From the end of this send: a large batch takes a while to serialize, and the interval is
+    // what the receiver sees between batches.
+    this.lastSentAt = performance.now();
     if (this.queue.length > 0) this.schedule();
   }
 }
