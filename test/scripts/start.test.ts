@@ -3,15 +3,15 @@
 // browser mode, and SIGTERM stops it leaving no member process behind.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ClusterView } from '../../main/shared/contract.ts';
 import { hasScript } from '../../scripts/build.ts';
 import { electronBinary } from '../../scripts/electron-binary.ts';
-import { removedWithin } from '../server/helpers.ts';
+import { alive } from '../cluster/harness.ts';
+import { removedWithin, runChild } from '../server/helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const demo = fileURLToPath(new URL('../../scripts/demo.ts', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -27,42 +27,13 @@ for (const seed of ['2019', '7', '11']) {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Child {
-  readonly proc: ChildProcess;
-  stdout: string;
-  stderr: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(command: string, args: readonly string[]): Child {
-  const proc = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const child: Child = {
-    proc,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  proc.stdout.on('data', (d: Buffer) => (child.stdout += d.toString('utf8')));
-  proc.stderr.on('data', (d: Buffer) => (child.stderr += d.toString('utf8')));
-  return child;
-}
-
 const binary = electronBinary();
 
 test(
   "npm start without Electron's binary: one line says so, then the browser-mode URL; SIGTERM leaves no member",
   { skip: binary === null ? false : `Electron's binary is installed (${binary}): npm start opens the desktop app` },
   async (t) => {
-    const child = run('npm', ['start', '--silent', '--', '--nodes', '3', '--port', '0']);
+    const child = runChild('npm', ['start', '--silent', '--', '--nodes', '3', '--port', '0']);
     let pids: number[] = [];
     t.after(() => {
       if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');

@@ -2,43 +2,12 @@
 // member process left behind when they stop.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { ClusterView } from '../../main/shared/contract.ts';
-import { removedWithin } from './helpers.ts';
+import { alive } from '../cluster/harness.ts';
+import { removedWithin, runChild, type Child } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Child {
-  readonly proc: ChildProcess;
-  stdout: string;
-  stderr: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(command: string, args: readonly string[]): Child {
-  const proc = spawn(command, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  const child: Child = {
-    proc,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  proc.stdout.on('data', (d: Buffer) => (child.stdout += d.toString('utf8')));
-  proc.stderr.on('data', (d: Buffer) => (child.stderr += d.toString('utf8')));
-  return child;
-}
 
 /** Stop a child that is still running at the end of a test, however the test went. */
 function cleanup(child: Child, pids: () => readonly number[]): () => void {
@@ -78,7 +47,7 @@ async function allGone(pids: readonly number[], ms: number): Promise<void> {
 }
 
 test('npm run web: one URL line, serves, and SIGTERM leaves no member process', async (t) => {
-  const child = run('npm', ['run', '--silent', 'web', '--', '--nodes', '3', '--port', '0']);
+  const child = runChild('npm', ['run', '--silent', 'web', '--', '--nodes', '3', '--port', '0']);
   let pids: number[] = [];
   t.after(cleanup(child, () => pids));
   const url = await urlOf(child);
@@ -105,7 +74,7 @@ test('npm run web: one URL line, serves, and SIGTERM leaves no member process', 
 });
 
 test('web.ts: SIGINT stops cleanly with exit 0', async (t) => {
-  const child = run(process.execPath, ['scripts/web.ts', '--nodes', '3', '--port', '0']);
+  const child = runChild(process.execPath, ['scripts/web.ts', '--nodes', '3', '--port', '0']);
   let pids: number[] = [];
   t.after(cleanup(child, () => pids));
   const url = await urlOf(child);
@@ -122,7 +91,7 @@ test('web.ts refuses a non-loopback host without a token, and bad options, with 
     [['--election-timeout', 'fast'], /--election-timeout must be MIN-MAX/],
     [['--frobnicate'], /frobnicate/],
   ] as const) {
-    const child = run(process.execPath, ['scripts/web.ts', ...args]);
+    const child = runChild(process.execPath, ['scripts/web.ts', ...args]);
     assert.deepEqual(await child.exited, { code: 2, signal: null }, args.join(' '));
     assert.match(child.stderr, message);
     assert.equal(child.stdout, '');
@@ -130,7 +99,7 @@ test('web.ts refuses a non-loopback host without a token, and bad options, with 
 });
 
 test('npm run cluster with piped commands: status, set, get, a bogus one, EOF', async (t) => {
-  const child = run(process.execPath, ['scripts/cluster.ts', '--nodes', '3']);
+  const child = runChild(process.execPath, ['scripts/cluster.ts', '--nodes', '3']);
   let pids: number[] = [];
   t.after(cleanup(child, () => pids));
   child.proc.stdin!.end('status\nset a 1\nget a\nbogus\nset a\ncas a 2 3\n');

@@ -1,9 +1,11 @@
 // A real web server on a real 3-member cluster for the server tests, and a raw HTTP client that
 // can send what fetch would not (any Host, any body), always stopped after the test.
 
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { ClusterView } from '../../main/shared/contract.ts';
 import type { WebOptions } from '../../main/server/options.ts';
@@ -162,4 +164,27 @@ export async function removedWithin(path: string, ms: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${path} still exists ${ms} ms after the server stopped`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A child process started from the repository root, its output collected as it comes. */
+export interface Child {
+  readonly proc: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export function runChild(command: string, args: readonly string[]): Child {
+  const proc = spawn(command, args, { cwd: repositoryRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: Child = {
+    proc,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  proc.stdout.on('data', (d: Buffer) => (child.stdout += d.toString('utf8')));
+  proc.stderr.on('data', (d: Buffer) => (child.stderr += d.toString('utf8')));
+  return child;
 }
