@@ -13,6 +13,7 @@ import type { WebOptions } from '../../main/server/options.ts';
 import { startWeb, type WebServer } from '../../main/server/web.ts';
 import { ensureMemberBundle } from '../../scripts/build-member.ts';
 import { ensureRendererBuild } from '../../scripts/build-renderer.ts';
+import { defaults } from '../server/helpers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -29,19 +30,7 @@ export function requireChromium(): void {
 export async function startSociety(t: TestContext, options: Partial<WebOptions> = {}): Promise<WebServer> {
   await ensureMemberBundle();
   await ensureRendererBuild();
-  const w = await startWeb({
-    nodes: 5,
-    dataDir: null,
-    electionTimeoutMs: [150, 300],
-    heartbeatMs: 50,
-    timeScale: 1,
-    port: 0,
-    host: '127.0.0.1',
-    token: null,
-    viewerToken: null,
-    staticDir: rendererDir,
-    ...options,
-  });
+  const w = await startWeb({ ...defaults, nodes: 5, staticDir: rendererDir, ...options });
   t.after(() => w.close());
   return w;
 }
