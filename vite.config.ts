@@ -29,6 +29,12 @@ export default defineConfig({
   root: rendererRoot,
   base: './',
   plugins: [vue(), devCsp()],
+  // vue-i18n's composition API only; its runtime compiles messages without eval (the CSP forbids it).
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   build: {
     outDir: rendererOutDir,
     emptyOutDir: true,

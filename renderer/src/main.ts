@@ -10,6 +10,8 @@ import './styles.css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './components/App.vue';
+import { i18n } from './i18n/index.ts';
 
 installBrowserBridge();
-createApp(App).use(createPinia()).mount('#app');
+document.documentElement.lang = i18n.global.locale.value;
+createApp(App).use(createPinia()).use(i18n).mount('#app');

@@ -8,6 +8,7 @@ import type { ClusterEvent, ClusterView } from '../../../main/shared/contract.ts
 import { useClusterStore } from '../stores/cluster.ts';
 import { travelMs, useMessagesStore } from '../stores/messages.ts';
 import { useNoticesStore, type Tone } from '../stores/notices.ts';
+import { useRecordingStore } from '../stores/recording.ts';
 import { useViewStore } from '../stores/view.ts';
 import { text } from '../text.ts';
 import { letter, shortName } from './names.ts';
@@ -20,6 +21,7 @@ export function connectSociety(): () => void {
   const messages = useMessagesStore();
   const notices = useNoticesStore();
   const view = useViewStore();
+  const recording = useRecordingStore();
   const api = window.raftSociety;
   if (api === undefined) {
     cluster.disconnected(text.app.noDoor);
@@ -103,6 +105,7 @@ export function connectSociety(): () => void {
 
   const listener: SocietyListener = {
     hello(v, seq) {
+      recording.recordView(v, seq);
       if (view.paused) {
         held.push({ hello: v, seq });
         return;
@@ -117,6 +120,7 @@ export function connectSociety(): () => void {
       );
     },
     events(batch) {
+      recording.record(batch);
       if (view.paused) {
         const kept = view.waiting > HOLD_LIMIT ? batch.filter((e) => e.kind !== 'message') : batch;
         held.push({ events: kept });
@@ -153,7 +157,9 @@ export function connectSociety(): () => void {
       refreshTimer = null;
       if (view.paused) return;
       void api!.execute('cluster.get', {}).then((r) => {
-        if (r.status === 200 && !view.paused) cluster.refreshed(r.body as ClusterView);
+        if (r.status !== 200) return;
+        recording.recordView(r.body as ClusterView, cluster.lastSeq);
+        if (!view.paused) cluster.refreshed(r.body as ClusterView);
       });
     }, 60);
   }
