@@ -7,6 +7,8 @@ declare global {
   interface Window {
     /** Absent only when the page was opened without either door (e.g. index.html from disk). */
     raftSociety?: SocietyApi;
+    /** A read-only diagnostic of vue-i18n for the end-to-end tests (i18n/index.ts). */
+    readonly raftSocietyI18n?: { readonly missingKeys: () => string[] };
   }
 }
 

@@ -13,5 +13,4 @@ import App from './components/App.vue';
 import { i18n } from './i18n/index.ts';
 
 installBrowserBridge();
-document.documentElement.lang = i18n.global.locale.value;
 createApp(App).use(createPinia()).use(i18n).mount('#app');

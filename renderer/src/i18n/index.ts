@@ -2,6 +2,19 @@
 // `locales/<lang>/<feature>.ts`, each exporting its messages as default; they are gathered here by
 // file name, so a feature adds its words without touching this file. A key missing in the chosen
 // language is recorded (and shown in English): the tests read `missingKeys` and fail on any.
+//
+// How the Hindi is written (keep to it when adding words):
+// - Society words in plain Hindi, Devanagari: अध्यक्ष (chairman), सदस्य (member), चुनाव (election),
+//   मतपत्र (ballot), कार्यवृत्त (minutes), प्रविष्टि (entry), पक्का (committed), सोसाइटी.
+// - The Raft word beside it, as the English UI does, transliterated into Devanagari the way Indian
+//   engineers say it: लीडर, फ़ॉलोअर, कैंडिडेट, टर्म, कमिट, लॉग, हार्टबीट, प्री-वोट, स्नैपशॉट.
+// - Latin script only for literal identifiers a learner would type or meet in code or in the OS:
+//   signals (SIGKILL, SIGSTOP, SIGCONT), the protocol switches as the API names them (PreVote,
+//   CheckQuorum), shell commands, and the building letters (A, B, C, as painted on the buildings).
+//   Error details written by the server stay as it wrote them, after a translated sentence.
+// - Digits are Latin (the international form of Indian numerals, as Indian apps and forms use), and
+//   numbers are grouped the Indian way in Hindi (1,00,000): Intl does this for the locale 'hi'.
+//   English keeps the international grouping (100,000). Times are 24-hour in both.
 
 import { createI18n, type LocaleMessageValue } from 'vue-i18n';
 
@@ -24,14 +37,18 @@ function gather(): Record<Locale, Messages> {
   return all;
 }
 
-/** Keys asked for that the current language lacks; exposed on window for the end-to-end tests. */
+/** Keys asked for that the current language lacks ("hi:books.title"). */
 export const missingKeys = new Set<string>();
 
 const STORAGE_KEY = 'raft-society.locale';
 
+function isLocale(value: unknown): value is Locale {
+  return (locales as readonly unknown[]).includes(value);
+}
+
 function initialLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);
-  return saved === 'hi' || saved === 'en' ? saved : 'en';
+  return isLocale(saved) ? saved : 'en';
 }
 
 const numberFormats = {
@@ -41,8 +58,8 @@ const numberFormats = {
 } as const;
 
 const datetimeFormats = {
-  time: { hour: '2-digit', minute: '2-digit', second: '2-digit' },
-  dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+  time: { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+  dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
 } as const;
 
 export const i18n = createI18n({
@@ -51,7 +68,6 @@ export const i18n = createI18n({
   locale: initialLocale(),
   fallbackLocale: 'en',
   messages: gather(),
-  // Hindi numbers in the Indian grouping (1,00,000), written with Latin digits as Indian UIs do.
   numberFormats: { en: numberFormats, hi: numberFormats },
   datetimeFormats: { en: datetimeFormats, hi: datetimeFormats },
   missing: (locale, key) => {
@@ -61,9 +77,23 @@ export const i18n = createI18n({
   fallbackWarn: false,
 });
 
+/** The page's language and title follow the chosen language (screen readers and fonts read `lang`). */
+function applyLocale(locale: Locale): void {
+  document.documentElement.lang = locale;
+  document.title = i18n.global.t('app.documentTitle');
+}
+applyLocale(i18n.global.locale.value);
+
 /** Switch the language of every view at once, and remember it. */
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
-  document.documentElement.lang = locale;
+  applyLocale(locale);
   localStorage.setItem(STORAGE_KEY, locale);
 }
+
+// A read-only diagnostic for the end-to-end tests (test/e2e/i18n.test.ts): the keys that were
+// missing so far. It changes nothing and reveals only message keys.
+Object.defineProperty(window, 'raftSocietyI18n', {
+  value: Object.freeze({ missingKeys: (): string[] => [...missingKeys].sort() }),
+  enumerable: false,
+});

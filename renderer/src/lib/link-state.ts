@@ -1,10 +1,12 @@
 // A connection between two members, both directions, described for drawing and for words: up,
-// severed both ways, or severed one way (which way), and any delay or loss on it.
+// severed both ways, or severed one way (which way), and any delay or loss on it. The words are
+// said in the current language (a change of language recomputes them).
 
 import type { LinkView } from '../../../main/shared/contract.ts';
 import type { Member } from '../stores/cluster.ts';
-import { buildingOf, text } from '../text.ts';
 import { lerp, type Point } from './geometry.ts';
+import { buildingOf } from './names.ts';
+import { say } from './say.ts';
 
 export interface LinkState {
   readonly state: 'up' | 'cut' | 'oneway';
@@ -37,7 +39,10 @@ export function describeLink(
   const mid = lerp(pa, pb, 0.5);
   const delay = Math.max(ab?.delayMs ?? 0, ba?.delayMs ?? 0);
   const loss = Math.max(ab?.loss ?? 0, ba?.loss ?? 0);
-  const faultText = [delay > 0 ? text.link.slow(delay) : '', loss > 0 ? text.link.lossy(loss) : '']
+  const faultText = [
+    delay > 0 ? say('hall.link.slow', { delay }) : '',
+    loss > 0 ? say('hall.link.lossy', { loss: { percent: loss } }) : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   let blocked: LinkState['blocked'] = null;
@@ -45,10 +50,10 @@ export function describeLink(
     const [from, to] = abCut ? [pa, pb] : [pb, pa];
     blocked = {
       angle: (Math.atan2(to.y - from.y, to.x - from.x) * 180) / Math.PI,
-      words: abCut ? text.link.oneWay(la, lb) : text.link.oneWay(lb, la),
+      words: say('hall.link.oneWay', abCut ? { from: la, to: lb } : { from: lb, to: la }),
     };
   }
-  const base = state === 'up' ? text.link.up : state === 'cut' ? text.link.cut : blocked!.words;
+  const base = state === 'up' ? say('hall.link.up') : state === 'cut' ? say('hall.link.cut') : blocked!.words;
   const dx = pb.x - pa.x;
   const dy = pb.y - pa.y;
   const len = Math.hypot(dx, dy) || 1;
@@ -59,7 +64,7 @@ export function describeLink(
     mid,
     faultText,
     blocked,
-    words: faultText === '' ? base : `${base}, ${faultText}`,
+    words: faultText === '' ? base : say('hall.link.faults', { state: base, faults: faultText }),
     labelAt: { x: mid.x + (-dy / len) * 20, y: mid.y + (dx / len) * 20 },
   };
 }

@@ -7,11 +7,11 @@ import type { SocietyListener } from '../../../main/shared/bridge.ts';
 import type { ClusterEvent, ClusterView } from '../../../main/shared/contract.ts';
 import { useClusterStore } from '../stores/cluster.ts';
 import { travelMs, useMessagesStore } from '../stores/messages.ts';
-import { useNoticesStore, type Tone } from '../stores/notices.ts';
+import { useNoticesStore } from '../stores/notices.ts';
 import { useRecordingStore } from '../stores/recording.ts';
 import { useViewStore } from '../stores/view.ts';
-import { text } from '../text.ts';
-import { letter, shortName } from './names.ts';
+import { joinedNotice, noticeOf } from './event-words.ts';
+import { words } from './words.ts';
 
 /** Held events past this many while paused: message events (animation only) are no longer kept. */
 const HOLD_LIMIT = 200_000;
@@ -24,76 +24,16 @@ export function connectSociety(): () => void {
   const recording = useRecordingStore();
   const api = window.raftSociety;
   if (api === undefined) {
-    cluster.disconnected(text.app.noDoor);
+    cluster.disconnected(words('app.noDoor'));
     return () => undefined;
-  }
-
-  const name = (id: number): string => shortName(cluster.members.get(id), id);
-  const letters = (ids: string): string =>
-    ids
-      .split(',')
-      .map((id) => letter(cluster.members.get(Number(id)), Number(id)))
-      .join(' ');
-
-  /** A fault's description in the society's words, where we know its form. */
-  function faultWords(d: string): string | null {
-    const f = text.notices.faults;
-    const at = (id: string | undefined): string => letter(cluster.members.get(Number(id)), Number(id));
-    let m: RegExpExecArray | null;
-    if ((m = /^(cut|restore) (\d+)(<->|->)(\d+)$/.exec(d)) !== null)
-      return f.link(at(m[2]), at(m[4]), m[3] === '->', m[1] === 'cut');
-    if ((m = /^partition (.*)$/.exec(d)) !== null) return f.partition(m[1]!.split(' | ').map(letters));
-    if (d === 'heal') return f.heal;
-    if (/^(crash|restart|freeze|thaw) \d+$/.test(d)) return null; // the member event says it
-    if ((m = /^add (voter|learner) (\d+)$/.exec(d)) !== null) return f.joins(name(Number(m[2])), m[1] === 'voter');
-    if ((m = /^remove (\d+)$/.exec(d)) !== null) return f.leaves(name(Number(m[1])));
-    if ((m = /^link (\d+)(<->|->)(\d+): (.*)$/.exec(d)) !== null)
-      return f.fault(at(m[1]), at(m[3]), m[2] === '->', m[4]!);
-    return d;
-  }
-
-  function notice(e: ClusterEvent, post: (t: string, tone: Tone) => void): void {
-    switch (e.kind) {
-      case 'state': {
-        const m = cluster.members.get(e.node);
-        if (m === undefined || (m.role === e.role && m.term === e.term)) return;
-        if (e.role === 'leader') post(text.notices.elected(name(e.node), e.term), 'good');
-        else if (e.role === 'candidate') post(text.notices.candidate(name(e.node), e.term), 'info');
-        else if (e.role === 'precandidate' && m.role !== 'precandidate')
-          post(text.notices.precandidate(name(e.node)), 'info');
-        return;
-      }
-      case 'vote':
-        return post(text.notices.vote(name(e.node), name(e.candidate), e.term), 'info');
-      case 'member': {
-        const was = cluster.members.get(e.node)?.status;
-        if (e.status === 'starting' || (e.status === 'running' && was === 'starting' && e.detail === undefined)) return;
-        const tone: Tone = e.status === 'crashed' ? 'bad' : e.status === 'paused' ? 'warn' : 'info';
-        return post(text.notices.member(name(e.node), text.status[e.status], e.detail), tone);
-      }
-      case 'append':
-        if (e.overwrote !== null) post(text.notices.overwrote(name(e.node), e.overwrote), 'warn');
-        return;
-      case 'fault': {
-        const words = faultWords(e.description);
-        if (words !== null) post(text.notices.fault(words), 'info');
-        return;
-      }
-      case 'client':
-        if (e.status !== 200) post(text.notices.client(e.op, e.status, e.latencyMs), 'warn');
-        return;
-      case 'safety':
-        return post(text.notices.safety(e.property, e.message), 'bad');
-      default:
-        return;
-    }
   }
 
   function applyBatch(batch: readonly ClusterEvent[], animate: boolean): void {
     const travel = travelMs(cluster.settings.heartbeatMs, cluster.settings.timeScale);
     for (const e of batch) {
       const live = e.seq > cluster.helloSeq && e.seq > cluster.lastSeq;
-      if (live) notice(e, (t, tone) => notices.post(t, tone, e.at));
+      const notable = live ? noticeOf(e, cluster.members) : null;
+      if (notable !== null) notices.post(notable.said, notable.tone, e.at);
       cluster.apply(e);
       // With reduced motion a flight does not travel: it shows at the receiver's end for a while.
       if (live && animate && e.kind === 'message') messages.add(e, view.reducedMotion ? travel * 1.5 : travel);
@@ -112,12 +52,7 @@ export function connectSociety(): () => void {
       }
       messages.clear();
       cluster.hello(v, seq);
-      const chair = v.leaderId === null ? null : v.nodes.find((n) => n.id === v.leaderId);
-      notices.post(
-        text.notices.connected(v.term, chair === null || chair === undefined ? null : name(chair.id)),
-        'info',
-        Date.now(),
-      );
+      notices.post(joinedNotice(v), 'info', Date.now());
     },
     events(batch) {
       recording.record(batch);

@@ -15,7 +15,9 @@ import type {
   MemberStatus,
   MemberView,
 } from '../../../main/shared/contract.ts';
-import type { Role } from '../text.ts';
+import type { Words } from '../lib/words.ts';
+
+export type Role = MemberView['role'];
 
 export interface Member {
   readonly id: number;
@@ -40,7 +42,10 @@ export interface Member {
 }
 
 export type Connection =
-  { readonly state: 'connecting' } | { readonly state: 'live' } | { readonly state: 'lost'; readonly reason: string };
+  | { readonly state: 'connecting' }
+  | { readonly state: 'live' }
+  /** The reason: the door's own words, or ours when there is no door. */
+  | { readonly state: 'lost'; readonly reason: string | Words };
 
 export type Settings = ClusterView['settings'];
 
@@ -161,7 +166,7 @@ export const useClusterStore = defineStore('cluster', () => {
     adoptView(view, false);
   }
 
-  function disconnected(reason: string): void {
+  function disconnected(reason: string | Words): void {
     connection.value = { state: 'lost', reason };
   }
 

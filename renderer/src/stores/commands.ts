@@ -1,14 +1,15 @@
 // Every command goes through window.raftSociety.execute, here: what is running (so its button can
-// say so) and what failed (shown until dismissed, in words, with the API's status and reason).
+// say so) and what failed (shown until dismissed, in words, with the API's status and reason; kept
+// as words so a change of language says it again).
 
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { CommandInput, CommandName, CommandResult } from '../../../main/shared/contract.ts';
-import { commandWords, text } from '../text.ts';
+import { words, type Words } from '../lib/words.ts';
 
 export interface Failure {
   readonly id: number;
-  readonly message: string;
+  readonly words: Words;
 }
 
 const SHOW_FAILURES = 4;
@@ -24,8 +25,19 @@ export const useCommandsStore = defineStore('commands', () => {
   const failures = ref<Failure[]>([]);
   let nextId = 1;
 
-  function fail(message: string): void {
-    failures.value = [{ id: nextId++, message }, ...failures.value].slice(0, SHOW_FAILURES);
+  function fail(message: Words): void {
+    failures.value = [{ id: nextId++, words: message }, ...failures.value].slice(0, SHOW_FAILURES);
+  }
+
+  /** "Crash failed (409): Rajesh - Building A is not running", in words. */
+  function failed(name: CommandName, status: number, error: string): Words {
+    // The bridge already says when the outcome of a lost command is unknown.
+    const unknown = status === 504 && !error.includes('unknown');
+    return words(unknown ? 'errors.failedUnknown' : 'errors.failed', {
+      what: words(`errors.command.${name}`),
+      status: String(status),
+      error,
+    });
   }
 
   function dismiss(id: number): void {
@@ -43,26 +55,19 @@ export const useCommandsStore = defineStore('commands', () => {
   ): Promise<CommandResult> {
     const api = window.raftSociety;
     if (api === undefined) {
-      fail(text.app.noDoor);
-      return { status: 503, body: { error: text.app.noDoor } };
+      fail(words('app.noDoor'));
+      return { status: 503, body: { error: 'no connection to a cluster' } };
     }
     running.add(key);
     try {
       const r = await api.execute(name, input);
       if (r.status !== 200) {
-        const why = errorOf(r.body);
-        fail(
-          text.errors.failed(
-            commandWords[name] ?? name,
-            r.status,
-            r.status === 504 && !why.includes('unknown') ? `${why}; ${text.errors.unknownOutcome}` : why,
-          ),
-        );
+        fail(failed(name, r.status, errorOf(r.body)));
       }
       return r;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      fail(text.errors.failed(commandWords[name] ?? name, 0, why));
+      fail(failed(name, 0, why));
       return { status: 0, body: { error: why } };
     } finally {
       running.delete(key);

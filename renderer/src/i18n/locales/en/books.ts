@@ -1,0 +1,38 @@
+// The minutes books (the members' logs), side by side, and the entries in them.
+export default {
+  title: 'Minutes books',
+  raft: 'logs',
+  legendIndex: 'column = index',
+  legendTerm: 'colour and number = term',
+  committed: 'committed',
+  pending: 'not yet committed',
+  commit: 'commit',
+  chairmansView: "Chairman's view",
+  chairmansViewRaft: 'next / match',
+  nextMatch: 'next {next} · match {match}',
+  notSeen: '{n} earlier',
+  entry: 'Entry {index}, term {term}: {label} ({state})',
+  entryOffline: 'Entry {index}, term {term}: {label} (on disk; the member is down)',
+  selected: 'Minutes of {name}',
+  pick: 'Minutes of {name}: commit {commit}, last {last}',
+  newestFirst: 'newest first',
+  empty: 'No entries yet.',
+  unseen: 'recorded before this window saw it',
+  self: 'chairman',
+  termChip: 'T{term}',
+  /** The chairman's replication state for a member (Raft's progress states). */
+  progress: { probe: 'probe', replicate: 'replicate', snapshot: 'snapshot' },
+  /** What an entry records (main/cluster/entry-view.ts writes these in English; the page says them). */
+  entries: {
+    noop: 'new chairman takes office (no-op)',
+    addVoter: 'add voter {node}',
+    addLearner: 'add learner {node}',
+    promoteLearner: 'promote learner {node}',
+    remove: 'remove member {node}',
+    decision: 'decision: {text}',
+    set: 'set {key} = {value}',
+    cas: 'cas {key}: {expected} -> {value}',
+    absent: '(absent)',
+    unreadable: 'unreadable command (refused by every member)',
+  },
+};

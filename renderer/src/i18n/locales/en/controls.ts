@@ -1,0 +1,31 @@
+// The protocol's switches, the speed of the cluster, the view's pause, and the partition presets.
+export default {
+  /** The protocol's switches, by the names the API gives them (the same in every language). */
+  preVote: 'PreVote',
+  checkQuorum: 'CheckQuorum',
+  on: 'on',
+  off: 'off',
+  speed: 'Speed',
+  speedHint: 'How fast the real cluster runs: 1× is real time, 1/100 is a hundred times slower',
+  realTime: '1×',
+  slower: '1/{times}',
+  pause: 'Pause',
+  resume: 'Resume',
+  pauseHint: 'Pause this view (the cluster keeps running)',
+  pausedNote: 'View paused · the cluster keeps running · {waiting} events waiting',
+  presets: {
+    title: 'Partitions',
+    isolate: 'Isolate…',
+    isolateLabel: 'Isolate a member',
+    member: '{person} ({building})',
+    split: "Split {a} {'|'} {b}",
+    monsoon: 'The monsoon',
+    monsoonHint: 'Buildings A and B stay connected; C is cut off',
+    heal: 'Heal',
+    healHint: 'Restore every connection and clear every delay and loss',
+    addMember: '+ Member',
+    addMemberHint: 'Add a voting member (a new process joins the configuration)',
+    addLearner: '+ Learner',
+    addLearnerHint: 'Add a learner: receives the minutes, does not vote',
+  },
+};

@@ -1,0 +1,53 @@
+// Members: their names (from the supervisor, as data), roles and process statuses, in society
+// words with the Raft words beside them.
+export default {
+  /** The representatives of main/cluster/names.ts; a name not listed here is shown as it came. */
+  people: {
+    Rajesh: 'Rajesh',
+    Priya: 'Priya',
+    Mohan: 'Mohan',
+    Sunita: 'Sunita',
+    Arjun: 'Arjun',
+    Kavita: 'Kavita',
+    Vikram: 'Vikram',
+    Meera: 'Meera',
+    Farhan: 'Farhan',
+    Lakshmi: 'Lakshmi',
+    Daniel: 'Daniel',
+    Anjali: 'Anjali',
+    Suresh: 'Suresh',
+    Nisha: 'Nisha',
+    Imran: 'Imran',
+  },
+  representative: 'Representative {n}',
+  fullName: '{person} - Building {building}',
+  shortName: '{person} (Building {building})',
+  unknown: 'member {id}',
+  building: 'Bldg {letter}',
+  roles: {
+    follower: { society: 'Member', raft: 'follower' },
+    precandidate: { society: 'Sounding out', raft: 'pre-candidate' },
+    candidate: { society: 'Candidate', raft: 'candidate' },
+    leader: { society: 'Chairman', raft: 'leader' },
+    learner: { society: 'Learner', raft: 'learner' },
+  },
+  status: {
+    starting: 'starting',
+    running: 'running',
+    crashed: 'crashed',
+    paused: 'frozen',
+    stopped: 'stopped',
+  },
+  statusRaft: {
+    starting: 'process starting',
+    running: 'process running',
+    crashed: 'process killed',
+    paused: 'SIGSTOP',
+    stopped: 'process stopped',
+  },
+  term: 'term {term}',
+  votedFor: 'voted {who}',
+  noVote: 'no vote yet',
+  roleWords: '{society} ({raft})',
+  label: "{name}, {role}, {term}, {vote}, {status}. Press Enter for this member's actions",
+};

@@ -1,0 +1,30 @@
+// The actions menus of a member and of a connection.
+export default {
+  member: {
+    crash: 'Crash (SIGKILL)',
+    restart: 'Restart the process',
+    freeze: 'Freeze (SIGSTOP)',
+    thaw: 'Thaw (SIGCONT)',
+    freezeUnavailable: 'Freezing needs SIGSTOP, which Windows does not have.',
+    nothingToFreeze: '{status}: nothing to freeze.',
+    slow: 'Slow links ({delay} ms delay)',
+    lossy: 'Lossy links ({loss} lost)',
+    clearFaults: 'Clear link faults',
+    transfer: 'Make chairman (transfer leadership)',
+    transferAlready: 'Already the chairman.',
+    transferNotRunning: 'Only a running member can take the chair.',
+    transferLearner: 'A learner cannot be chairman; promote it first.',
+    promote: 'Promote to voting member',
+    isolate: 'Isolate (cut every connection)',
+    remove: 'Remove from the society',
+  },
+  link: {
+    title: 'Connection {a} – {b}',
+    cutBoth: 'Sever both ways',
+    cutOneWay: 'Sever {from} → {to} only',
+    restore: 'Restore both ways',
+    slow: 'Slow ({delay} ± {jitter} ms)',
+    lossy: 'Lossy ({loss} lost)',
+    clearFault: 'Clear delay and loss',
+  },
+};

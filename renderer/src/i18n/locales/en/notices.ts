@@ -1,0 +1,38 @@
+// The notice board: the notable events, in words.
+export default {
+  title: 'Society notices',
+  raft: 'events',
+  connected: 'Joined the meeting: election {term}, {name} in the chair',
+  connectedNoChair: 'Joined the meeting: election {term}, no chairman yet',
+  elected: '{name} is chairman for election {term} (leader, term {term})',
+  candidate: '{name} stands for election {term} (candidate)',
+  precandidate: '{name} sounds out the others before standing (pre-vote)',
+  vote: '{voter} votes for {candidate} (term {term})',
+  member: '{name}: {status}',
+  memberDetail: '{name}: {status} ({detail})',
+  overwrote: "{name}'s minutes from entry {index} on were replaced by the chairman's (log conflict)",
+  clientFailed: '{op}: failed ({status}) in {ms} ms',
+  ops: { set: 'set', get: 'get', cas: 'cas', decide: 'decide' },
+  safety: 'SAFETY VIOLATION {property}: {message}',
+  repeated: '×{n}',
+  /** Why a member stopped or restarted (the supervisor's details, said again here). */
+  details: {
+    recovered: 'recovered: truncated a torn write at {index}',
+    exitedSignal: 'exited ({signal})',
+    exitedCode: 'exited (code {code})',
+    notAdded: 'its addition was not committed',
+    removed: 'removed from the society',
+  },
+  faults: {
+    cut: 'Connection {a} {arrow} {b} severed',
+    restored: 'Connection {a} {arrow} {b} restored',
+    partition: 'Partition: {groups}',
+    heal: 'Every connection restored',
+    joinsVoter: '{name} joins as a voting member',
+    joinsLearner: '{name} joins as a learner',
+    leaves: '{name} leaves the society',
+    link: 'Connection {a} {arrow} {b}: {what}',
+    linkFault: 'delay {delay}±{jitter} ms, loss {loss}, duplicate {duplicate}',
+    settings: 'Settings: speed {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}',
+  },
+};

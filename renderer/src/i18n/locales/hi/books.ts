@@ -1,0 +1,38 @@
+// The minutes books (the members' logs), side by side, and the entries in them.
+export default {
+  title: 'कार्यवृत्त पुस्तिकाएँ',
+  raft: 'लॉग',
+  legendIndex: 'कॉलम = इंडेक्स',
+  legendTerm: 'रंग और अंक = टर्म',
+  committed: 'पक्का',
+  pending: 'अभी पक्का नहीं',
+  commit: 'कमिट',
+  chairmansView: 'अध्यक्ष की नज़र',
+  chairmansViewRaft: 'नेक्स्ट / मैच',
+  nextMatch: 'नेक्स्ट {next} · मैच {match}',
+  notSeen: '{n} पहले के',
+  entry: 'प्रविष्टि {index}, टर्म {term}: {label} ({state})',
+  entryOffline: 'प्रविष्टि {index}, टर्म {term}: {label} (डिस्क पर; सदस्य बंद है)',
+  selected: '{name} का कार्यवृत्त',
+  pick: '{name} का कार्यवृत्त: कमिट {commit}, आख़िरी {last}',
+  newestFirst: 'नई पहले',
+  empty: 'अभी कोई प्रविष्टि नहीं।',
+  unseen: 'इस विंडो के देखने से पहले दर्ज हुई',
+  self: 'अध्यक्ष',
+  termChip: 'टर्म {term}',
+  /** The chairman's replication state for a member (Raft's progress states). */
+  progress: { probe: 'प्रोब', replicate: 'रेप्लिकेट', snapshot: 'स्नैपशॉट' },
+  /** What an entry records (main/cluster/entry-view.ts writes these in English; the page says them). */
+  entries: {
+    noop: 'नए अध्यक्ष ने पद सँभाला (नो-ऑप)',
+    addVoter: 'मतदाता {node} जोड़ा',
+    addLearner: 'प्रशिक्षु {node} जोड़ा',
+    promoteLearner: 'प्रशिक्षु {node} मतदाता बना',
+    remove: 'सदस्य {node} हटाया',
+    decision: 'निर्णय: {text}',
+    set: '{key} = {value} दर्ज',
+    cas: 'तुलना-कर-दर्ज {key}: {expected} -> {value}',
+    absent: '(ख़ाली)',
+    unreadable: 'अपठनीय आदेश (हर सदस्य ने ठुकराया)',
+  },
+};

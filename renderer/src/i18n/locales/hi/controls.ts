@@ -1,0 +1,31 @@
+// The protocol's switches, the speed of the cluster, the view's pause, and the partition presets.
+export default {
+  /** The protocol's switches, by the names the API gives them (the same in every language). */
+  preVote: 'PreVote',
+  checkQuorum: 'CheckQuorum',
+  on: 'चालू',
+  off: 'बंद',
+  speed: 'गति',
+  speedHint: 'असली क्लस्टर कितनी तेज़ी से चलता है: 1× असली समय है, 1/100 सौ गुना धीमा',
+  realTime: '1×',
+  slower: '1/{times}',
+  pause: 'रोकें',
+  resume: 'जारी रखें',
+  pauseHint: 'यह दृश्य रोकें (क्लस्टर चलता रहता है)',
+  pausedNote: 'दृश्य रुका है · क्लस्टर चल रहा है · {waiting} इवेंट प्रतीक्षा में',
+  presets: {
+    title: 'विभाजन',
+    isolate: 'अलग-थलग करें…',
+    isolateLabel: 'किसी सदस्य को अलग-थलग करें',
+    member: '{person} ({building})',
+    split: "बाँटें {a} {'|'} {b}",
+    monsoon: 'मानसून',
+    monsoonHint: 'बिल्डिंग A और B जुड़ी रहती हैं; C कट जाती है',
+    heal: 'सब जोड़ें',
+    healHint: 'हर कनेक्शन जोड़ें और हर देरी व नुकसान हटाएँ',
+    addMember: '+ सदस्य',
+    addMemberHint: 'मतदाता सदस्य जोड़ें (एक नया प्रोसेस कॉन्फ़िगरेशन में जुड़ता है)',
+    addLearner: '+ प्रशिक्षु',
+    addLearnerHint: 'प्रशिक्षु जोड़ें: कार्यवृत्त पाता है, वोट नहीं देता',
+  },
+};

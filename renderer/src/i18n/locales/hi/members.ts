@@ -1,0 +1,53 @@
+// Members: their names (from the supervisor, as data), roles and process statuses, in society
+// words with the Raft words beside them.
+export default {
+  /** The representatives of main/cluster/names.ts; a name not listed here is shown as it came. */
+  people: {
+    Rajesh: 'राजेश',
+    Priya: 'प्रिया',
+    Mohan: 'मोहन',
+    Sunita: 'सुनीता',
+    Arjun: 'अर्जुन',
+    Kavita: 'कविता',
+    Vikram: 'विक्रम',
+    Meera: 'मीरा',
+    Farhan: 'फ़रहान',
+    Lakshmi: 'लक्ष्मी',
+    Daniel: 'डैनियल',
+    Anjali: 'अंजलि',
+    Suresh: 'सुरेश',
+    Nisha: 'निशा',
+    Imran: 'इमरान',
+  },
+  representative: 'प्रतिनिधि {n}',
+  fullName: '{person} - बिल्डिंग {building}',
+  shortName: '{person} (बिल्डिंग {building})',
+  unknown: 'सदस्य {id}',
+  building: 'बिल्डिंग {letter}',
+  roles: {
+    follower: { society: 'सदस्य', raft: 'फ़ॉलोअर' },
+    precandidate: { society: 'राय टटोल रहे', raft: 'प्री-कैंडिडेट' },
+    candidate: { society: 'उम्मीदवार', raft: 'कैंडिडेट' },
+    leader: { society: 'अध्यक्ष', raft: 'लीडर' },
+    learner: { society: 'प्रशिक्षु', raft: 'लर्नर' },
+  },
+  status: {
+    starting: 'शुरू हो रहा',
+    running: 'चल रहा',
+    crashed: 'ठप',
+    paused: 'जमा हुआ',
+    stopped: 'रुका हुआ',
+  },
+  statusRaft: {
+    starting: 'प्रोसेस शुरू हो रहा',
+    running: 'प्रोसेस चल रहा',
+    crashed: 'प्रोसेस मारा गया',
+    paused: 'SIGSTOP',
+    stopped: 'प्रोसेस रुका',
+  },
+  term: 'टर्म {term}',
+  votedFor: '{who} को वोट',
+  noVote: 'अभी वोट नहीं',
+  roleWords: '{society} ({raft})',
+  label: '{name}, {role}, {term}, {vote}, {status}। इस सदस्य की कार्रवाइयों के लिए एंटर दबाएँ',
+};

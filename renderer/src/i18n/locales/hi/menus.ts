@@ -1,0 +1,30 @@
+// The actions menus of a member and of a connection.
+export default {
+  member: {
+    crash: 'क्रैश करें (SIGKILL)',
+    restart: 'प्रोसेस फिर शुरू करें',
+    freeze: 'जमा दें (SIGSTOP)',
+    thaw: 'पिघलाएँ (SIGCONT)',
+    freezeUnavailable: 'जमाने के लिए SIGSTOP चाहिए, जो विंडोज़ में नहीं है।',
+    nothingToFreeze: '{status}: जमाने को कुछ नहीं।',
+    slow: 'धीमे कनेक्शन ({delay} मि.से. देरी)',
+    lossy: 'नुकसान वाले कनेक्शन ({loss} गुम)',
+    clearFaults: 'कनेक्शन की गड़बड़ियाँ हटाएँ',
+    transfer: 'अध्यक्ष बनाएँ (लीडरशिप ट्रांसफ़र)',
+    transferAlready: 'पहले से अध्यक्ष हैं।',
+    transferNotRunning: 'केवल चलता हुआ सदस्य अध्यक्ष बन सकता है।',
+    transferLearner: 'प्रशिक्षु अध्यक्ष नहीं बन सकता; पहले उसे मतदाता बनाएँ।',
+    promote: 'मतदाता सदस्य बनाएँ',
+    isolate: 'अलग-थलग करें (हर कनेक्शन काटें)',
+    remove: 'सोसाइटी से हटाएँ',
+  },
+  link: {
+    title: 'कनेक्शन {a} – {b}',
+    cutBoth: 'दोनों ओर से काटें',
+    cutOneWay: 'केवल {from} → {to} काटें',
+    restore: 'दोनों ओर से जोड़ें',
+    slow: 'धीमा ({delay} ± {jitter} मि.से.)',
+    lossy: 'नुकसान वाला ({loss} गुम)',
+    clearFault: 'देरी और नुकसान हटाएँ',
+  },
+};

@@ -1,0 +1,38 @@
+// The notice board: the notable events, in words.
+export default {
+  title: 'सोसाइटी की सूचनाएँ',
+  raft: 'इवेंट',
+  connected: 'बैठक में शामिल हुए: चुनाव {term}, अध्यक्ष पद पर {name}',
+  connectedNoChair: 'बैठक में शामिल हुए: चुनाव {term}, अभी कोई अध्यक्ष नहीं',
+  elected: '{name} चुनाव {term} में अध्यक्ष चुने गए (लीडर, टर्म {term})',
+  candidate: '{name} चुनाव {term} में उम्मीदवार हैं (कैंडिडेट)',
+  precandidate: '{name} खड़े होने से पहले दूसरों की राय टटोलते हैं (प्री-वोट)',
+  vote: '{voter} ने {candidate} को वोट दिया (टर्म {term})',
+  member: '{name}: {status}',
+  memberDetail: '{name}: {status} ({detail})',
+  overwrote: 'प्रविष्टि {index} से आगे {name} का कार्यवृत्त अध्यक्ष के कार्यवृत्त से बदला गया (लॉग कॉन्फ़्लिक्ट)',
+  clientFailed: '{op}: विफल ({status}), {ms} मि.से. में',
+  ops: { set: 'दर्ज करना', get: 'पढ़ना', cas: 'तुलना-कर-दर्ज', decide: 'निर्णय' },
+  safety: 'सुरक्षा उल्लंघन {property}: {message}',
+  repeated: '×{n}',
+  /** Why a member stopped or restarted (the supervisor's details, said again here). */
+  details: {
+    recovered: 'बहाल: {index} पर अधूरा लिखा हिस्सा काटा गया',
+    exitedSignal: 'बंद हुआ ({signal})',
+    exitedCode: 'बंद हुआ (कोड {code})',
+    notAdded: 'इसका जुड़ना पक्का नहीं हुआ',
+    removed: 'सोसाइटी से हटाया गया',
+  },
+  faults: {
+    cut: 'कनेक्शन {a} {arrow} {b} कटा',
+    restored: 'कनेक्शन {a} {arrow} {b} फिर जुड़ा',
+    partition: 'विभाजन: {groups}',
+    heal: 'हर कनेक्शन फिर जुड़ा',
+    joinsVoter: '{name} मतदाता सदस्य के रूप में शामिल',
+    joinsLearner: '{name} प्रशिक्षु के रूप में शामिल',
+    leaves: '{name} सोसाइटी से बाहर',
+    link: 'कनेक्शन {a} {arrow} {b}: {what}',
+    linkFault: 'देरी {delay}±{jitter} मि.से., नुकसान {loss}, दोहराव {duplicate}',
+    settings: 'सेटिंग: गति {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}',
+  },
+};
