@@ -2,19 +2,20 @@
 // faults and member details in English (main/cluster/supervisor.ts); their forms are read back here
 // and said in the society's words; a form not known here is shown as it came.
 
-import type { ClusterEvent, ClusterView } from '../../../main/shared/contract.ts';
-import type { Member } from '../stores/cluster.ts';
-import type { Tone } from '../stores/notices.ts';
+import type { ClusterEvent, ClusterView, MemberView } from '../../../main/shared/contract.ts';
 import { letter } from './names.ts';
 import { speedWords } from './speeds.ts';
 import { memberRef, words, type Arg, type Words } from './words.ts';
+
+export type Tone = 'info' | 'good' | 'warn' | 'bad';
 
 export interface Notable {
   readonly said: Arg;
   readonly tone: Tone;
 }
 
-type Members = ReadonlyMap<number, Pick<Member, 'id' | 'name' | 'role' | 'term' | 'status'>>;
+/** The members as the window knew them: its store's, or a ClusterView's. */
+type Members = ReadonlyMap<number, Pick<MemberView, 'id' | 'name' | 'role' | 'term' | 'status'>>;
 
 /** The operations the supervisor reports client requests of. */
 const clientOps = new Set(['set', 'get', 'cas', 'decide']);

@@ -3,8 +3,8 @@
 // know stays as it came. The building letter stays as painted on the building.
 
 import { i18n } from '../i18n/index.ts';
-import type { Member } from '../stores/cluster.ts';
 import { buildingOf, personOf } from './names.ts';
+import type { Named } from './words.ts';
 
 /** The person in the current language: "राजेश" for "Rajesh - Building A" in Hindi. */
 export function personWords(name: string): string {
@@ -23,7 +23,7 @@ export function fullName(name: string): string {
 }
 
 /** "Priya (Building B)" for sentences; a member not known by name yet: "member 7". */
-export function shortName(m: Pick<Member, 'id' | 'name'> | undefined, id: number): string {
+export function shortName(m: Named | undefined, id: number): string {
   const { t } = i18n.global;
   if (m === undefined) return t('members.unknown', { id: String(id) });
   return t('members.shortName', { person: personWords(m.name), building: buildingOf(m.name, m.id) });

@@ -1,7 +1,7 @@
 // Members by name: the supervisor names them "Rajesh - Building A" (main/cluster/names.ts). These
 // read the parts of such a name; member-words.ts says them in the current language.
 
-import type { Member } from '../stores/cluster.ts';
+import type { Named } from './words.ts';
 
 /** "A" for "Rajesh - Building A"; the member's building, or its id. */
 export function buildingOf(name: string, id: number): string {
@@ -15,6 +15,6 @@ export function personOf(name: string): string {
 }
 
 /** The member's building letter, or its id when we do not know it. */
-export function letter(m: Pick<Member, 'id' | 'name'> | undefined, id: number): string {
+export function letter(m: Named | undefined, id: number): string {
   return m === undefined ? String(id) : buildingOf(m.name, m.id);
 }

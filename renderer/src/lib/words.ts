@@ -2,8 +2,6 @@
 // already on screen (notices, failures, results) is said again in the new language the moment the
 // language changes (say.ts renders them). Plain data: made without vue-i18n, testable in Node.
 
-import type { Member } from '../stores/cluster.ts';
-
 export interface Words {
   readonly key: string;
   readonly params?: Readonly<Record<string, Arg>>;
@@ -25,6 +23,12 @@ export function words(key: string, params?: Params): Words {
   return params === undefined ? { key } : { key, params };
 }
 
-export function memberRef(m: Pick<Member, 'id' | 'name'> | undefined, id: number): MemberRef {
+/** Someone with a name: a member of the window's store, or of a ClusterView. */
+export interface Named {
+  readonly id: number;
+  readonly name: string;
+}
+
+export function memberRef(m: Named | undefined, id: number): MemberRef {
   return { member: m?.name ?? null, id };
 }

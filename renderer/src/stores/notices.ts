@@ -6,9 +6,8 @@
 
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { Tone } from '../lib/event-words.ts';
 import type { Arg } from '../lib/words.ts';
-
-export type Tone = 'info' | 'good' | 'warn' | 'bad';
 
 export interface Notice {
   readonly id: number;
