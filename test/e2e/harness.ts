@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { ClusterView } from '../../main/shared/contract.ts';
 import type { WebOptions } from '../../main/server/options.ts';
 import { startWeb, type WebServer } from '../../main/server/web.ts';
@@ -97,6 +97,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(artifacts, `e2e-${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** The running chairman drawn in the hall (its member id), or undefined when there is none on screen. */
+export async function leaderOnScreen(hall: Locator): Promise<number | undefined> {
+  const id = await hall
+    .locator('[data-role="leader"][data-status="running"]')
+    .first()
+    .getAttribute('data-member', { timeout: 200 });
+  return id === null ? undefined : Number(id);
 }
 
 /** The cluster as the API sees it (not through the page). */

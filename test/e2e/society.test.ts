@@ -8,6 +8,7 @@ import {
   eventually,
   heal,
   launchBrowser,
+  leaderOnScreen,
   openPage,
   requireChromium,
   screenshot,
@@ -23,13 +24,7 @@ test('Harmony Heights in the browser, on a real cluster of five', { timeout: 60_
   const { page, requests, offHost, errors } = await openPage(browser, `${w.url}/`);
   const words = 'Approve painting contract for ₹2 lakhs';
   const hall = page.getByTestId('hall');
-  const leaderOnScreen = async (): Promise<number | undefined> => {
-    const id = await hall
-      .locator('[data-role="leader"][data-status="running"]')
-      .first()
-      .getAttribute('data-member', { timeout: 200 });
-    return id === null ? undefined : Number(id);
-  };
+  const chairOnScreen = (): Promise<number | undefined> => leaderOnScreen(hall);
 
   await t.test('the hall shows five named members and a chairman within seconds', async () => {
     await eventually(
@@ -42,7 +37,7 @@ test('Harmony Heights in the browser, on a real cluster of five', { timeout: 60_
       assert.ok(await label.isVisible(), `${name} is in the hall`);
       assert.match((await label.textContent()) ?? '', new RegExp(`^\\s*${name}\\s*· Bldg ${'ABCDE'[i]!}\\s*$`));
     }
-    const leader = await eventually('a chairman on screen', leaderOnScreen, 5000);
+    const leader = await eventually('a chairman on screen', chairOnScreen, 5000);
     const chairman = await page.getByTestId('chairman-name').textContent();
     assert.match(chairman ?? '', new RegExp(`^${names[leader - 1]} - Building [A-E]$`));
     // Society words and Raft words side by side.
@@ -120,7 +115,7 @@ test('Harmony Heights in the browser, on a real cluster of five', { timeout: 60_
   });
 
   await t.test('crashing the chairman through the UI brings a new chairman on screen', async () => {
-    const old = await eventually('a chairman', leaderOnScreen);
+    const old = await eventually('a chairman', chairOnScreen);
     await hall.locator(`[data-member="${old}"]`).click();
     const menu = page.getByTestId('member-menu');
     await menu.locator('[data-action="crash"]').click();
@@ -128,7 +123,7 @@ test('Harmony Heights in the browser, on a real cluster of five', { timeout: 60_
       (await hall.locator(`[data-member="${old}"]`).getAttribute('data-status')) === 'crashed' ? true : undefined,
     );
     const next = await eventually('a new chairman on screen', async () => {
-      const id = await leaderOnScreen().catch(() => undefined);
+      const id = await chairOnScreen().catch(() => undefined);
       return id !== undefined && id !== old ? id : undefined;
     });
     assert.match((await page.getByTestId('chairman-name').textContent()) ?? '', new RegExp(names[next - 1]!));

@@ -62,10 +62,26 @@ const datetimeFormats = {
   dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
 } as const;
 
+/**
+ * Load the bundled fonts' faces a language needs before it is shown. They are fetched only when
+ * first needed (by unicode-range), and Chromium keeps text drawn while a face was still loading in
+ * the fallback it used then, which for Devanagari in the monospace Raft words is empty boxes.
+ */
+async function fontsFor(locale: Locale): Promise<void> {
+  if (locale !== 'hi') return;
+  const faces = ['Noto Sans', 'Noto Sans Devanagari'].flatMap((family) =>
+    [400, 700].map((weight) => `${weight} 1em "${family}"`),
+  );
+  await Promise.all(faces.map((face) => document.fonts.load(face, 'हिन्दी').catch(() => [])));
+}
+
+const startLocale = initialLocale();
+await fontsFor(startLocale);
+
 export const i18n = createI18n({
   // Composition mode (the only one vue-i18n 12 keeps); 11 still defaults to the legacy API.
   legacy: false,
-  locale: initialLocale(),
+  locale: startLocale,
   fallbackLocale: 'en',
   messages: gather(),
   numberFormats: { en: numberFormats, hi: numberFormats },
@@ -84,8 +100,9 @@ function applyLocale(locale: Locale): void {
 }
 applyLocale(i18n.global.locale.value);
 
-/** Switch the language of every view at once, and remember it. */
-export function setLocale(locale: Locale): void {
+/** Switch the language of every view at once (once its fonts are there), and remember it. */
+export async function setLocale(locale: Locale): Promise<void> {
+  await fontsFor(locale);
   i18n.global.locale.value = locale;
   applyLocale(locale);
   localStorage.setItem(STORAGE_KEY, locale);

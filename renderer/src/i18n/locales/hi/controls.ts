@@ -15,7 +15,7 @@ export default {
   pausedNote: 'दृश्य रुका है · क्लस्टर चल रहा है · {waiting} इवेंट प्रतीक्षा में',
   presets: {
     title: 'विभाजन',
-    isolate: 'अलग-थलग करें…',
+    isolate: 'अलग करें…',
     isolateLabel: 'किसी सदस्य को अलग-थलग करें',
     member: '{person} ({building})',
     split: "बाँटें {a} {'|'} {b}",
