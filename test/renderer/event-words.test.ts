@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ClusterEvent } from '../../main/shared/contract.ts';
+import { errorWords, lostWords } from '../../renderer/src/lib/connection-words.ts';
 import { entryWords } from '../../renderer/src/lib/entry-words.ts';
 import { noticeOf } from '../../renderer/src/lib/event-words.ts';
 import type { Arg } from '../../renderer/src/lib/words.ts';
@@ -134,4 +135,25 @@ test("the supervisor's other member details are said in words too", () => {
     assert.ok(n !== null && typeof n.said === 'object' && 'key' in n.said);
     assert.deepEqual(keysOf(n.said), ['notices.memberDetail', 'members.status.crashed', key]);
   }
+});
+
+test("the doors' reasons for a lost connection are said in words; the API's own stay as they came", () => {
+  const keys = new Set(locales[0]!.messages.keys());
+  // As renderer/src/bridge/browser-bridge.ts (closeReason, lost, reconnectNow) and main/index.ts say them.
+  for (const reason of [
+    'the server cannot be reached',
+    'the server is shutting down',
+    'the server found this page too slow: 3000 events behind',
+    'closed (code 4001)',
+    'cannot open the connection: bad URL',
+    'resynchronising',
+    'the app is quitting',
+  ]) {
+    const said = lostWords(reason);
+    assert.ok(typeof said === 'object' && 'key' in said && keys.has(said.key), reason);
+  }
+  const lost = errorWords('the connection was lost (the server cannot be reached); the outcome is unknown');
+  assert.deepEqual(keysOf(lost), ['errors.lostInFlight', 'app.connection.reasons.unreachable']);
+  assert.equal(lostWords('a valid token is required (HTTP 401)'), 'a valid token is required (HTTP 401)');
+  assert.equal(errorWords('Rajesh - Building A is not running'), 'Rajesh - Building A is not running');
 });

@@ -10,6 +10,7 @@ import { travelMs, useMessagesStore } from '../stores/messages.ts';
 import { useNoticesStore } from '../stores/notices.ts';
 import { useRecordingStore } from '../stores/recording.ts';
 import { useViewStore } from '../stores/view.ts';
+import { lostWords } from './connection-words.ts';
 import { joinedNotice, noticeOf } from './event-words.ts';
 import { words } from './words.ts';
 
@@ -65,7 +66,7 @@ export function connectSociety(): () => void {
       applyBatch(batch, true);
     },
     disconnected(reason) {
-      cluster.disconnected(reason);
+      cluster.disconnected(lostWords(reason));
     },
   };
 

@@ -15,7 +15,7 @@ import type {
   MemberStatus,
   MemberView,
 } from '../../../main/shared/contract.ts';
-import type { Words } from '../lib/words.ts';
+import type { Arg } from '../lib/words.ts';
 
 export type Role = MemberView['role'];
 
@@ -44,8 +44,8 @@ export interface Member {
 export type Connection =
   | { readonly state: 'connecting' }
   | { readonly state: 'live' }
-  /** The reason: the door's own words, or ours when there is no door. */
-  | { readonly state: 'lost'; readonly reason: string | Words };
+  /** The reason, in words where we know its form (connection-words.ts). */
+  | { readonly state: 'lost'; readonly reason: Arg };
 
 export type Settings = ClusterView['settings'];
 
@@ -166,7 +166,7 @@ export const useClusterStore = defineStore('cluster', () => {
     adoptView(view, false);
   }
 
-  function disconnected(reason: string | Words): void {
+  function disconnected(reason: Arg): void {
     connection.value = { state: 'lost', reason };
   }
 

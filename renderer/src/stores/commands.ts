@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { CommandInput, CommandName, CommandResult } from '../../../main/shared/contract.ts';
+import { errorWords } from '../lib/connection-words.ts';
 import { words, type Words } from '../lib/words.ts';
 
 export interface Failure {
@@ -36,7 +37,7 @@ export const useCommandsStore = defineStore('commands', () => {
     return words(unknown ? 'errors.failedUnknown' : 'errors.failed', {
       what: words(`errors.command.${name}`),
       status: String(status),
-      error,
+      error: errorWords(error),
     });
   }
 

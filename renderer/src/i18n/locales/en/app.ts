@@ -14,6 +14,16 @@ export default {
     offline: 'offline',
     lost: 'connection lost: {reason}; retrying…',
     door: { desktop: 'desktop app', browser: 'browser' },
+    /** Why it was lost, as the doors tell it. */
+    reasons: {
+      unreachable: 'the server cannot be reached',
+      shuttingDown: 'the server is shutting down',
+      quitting: 'the app is quitting',
+      resynchronising: 'resynchronising',
+      tooSlow: 'the server found this page too slow: {detail}',
+      closed: 'closed (code {code})',
+      cannotOpen: 'cannot open the connection: {detail}',
+    },
   },
   election: {
     term: 'Election',

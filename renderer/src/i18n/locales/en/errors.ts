@@ -3,6 +3,7 @@ export default {
   failed: '{what} failed ({status}): {error}',
   failedUnknown: '{what} failed ({status}): {error}; the outcome is unknown: it may still be applied',
   dismiss: 'Dismiss',
+  lostInFlight: 'the connection was lost ({reason}); the outcome is unknown',
   /** What each command of main/shared/contract.ts was, in words (nested by the dots in its name). */
   command: {
     cluster: { get: 'Reading the cluster' },

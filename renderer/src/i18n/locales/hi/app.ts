@@ -13,6 +13,16 @@ export default {
     offline: 'ऑफ़लाइन',
     lost: 'कनेक्शन टूट गया: {reason}; फिर से जोड़ रहे हैं…',
     door: { desktop: 'डेस्कटॉप ऐप', browser: 'ब्राउज़र' },
+    /** Why it was lost, as the doors tell it. */
+    reasons: {
+      unreachable: 'सर्वर तक पहुँच नहीं हो पा रही',
+      shuttingDown: 'सर्वर बंद हो रहा है',
+      quitting: 'ऐप बंद हो रहा है',
+      resynchronising: 'फिर से मिलान हो रहा है',
+      tooSlow: 'सर्वर को यह पेज बहुत धीमा लगा: {detail}',
+      closed: 'बंद हुआ (कोड {code})',
+      cannotOpen: 'कनेक्शन खुल नहीं सका: {detail}',
+    },
   },
   election: {
     term: 'चुनाव',

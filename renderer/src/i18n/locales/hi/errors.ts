@@ -3,6 +3,7 @@ export default {
   failed: '{what} विफल ({status}): {error}',
   failedUnknown: '{what} विफल ({status}): {error}; नतीजा पता नहीं: यह अब भी लागू हो सकता है',
   dismiss: 'हटाएँ',
+  lostInFlight: 'कनेक्शन टूट गया ({reason}); नतीजा पता नहीं',
   /** What each command of main/shared/contract.ts was, in words (nested by the dots in its name). */
   command: {
     cluster: { get: 'क्लस्टर पढ़ना' },
