@@ -113,4 +113,5 @@ export async function setLocale(locale: Locale): Promise<void> {
 Object.defineProperty(window, 'raftSocietyI18n', {
   value: Object.freeze({ missingKeys: (): string[] => [...missingKeys].sort() }),
   enumerable: false,
+  configurable: true, // the dev server's hot reload runs this module again
 });

@@ -2,7 +2,7 @@
 export default {
   failed: '{what} विफल ({status}): {error}',
   failedUnknown: '{what} विफल ({status}): {error}; नतीजा पता नहीं: यह अब भी लागू हो सकता है',
-  dismiss: 'हटाएँ',
+  dismiss: 'बंद करें',
   lostInFlight: 'कनेक्शन टूट गया ({reason}); नतीजा पता नहीं',
   /** What each command of main/shared/contract.ts was, in words (nested by the dots in its name). */
   command: {

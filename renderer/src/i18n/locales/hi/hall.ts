@@ -22,7 +22,7 @@ export default {
     vote: { society: 'मतपत्र', raft: 'वोट' },
     prevote: { society: 'राय-शुमारी', raft: 'प्री-वोट' },
     granted: { society: 'हाँ', raft: 'ग्रांटेड' },
-    refused: { society: 'ना', raft: 'रिफ़्यूज़्ड' },
+    refused: { society: 'नहीं', raft: 'रिफ़्यूज़्ड' },
     heartbeat: { society: 'सूचना', raft: 'हार्टबीट' },
     append: { society: 'पन्ने', raft: 'अपेंड' },
     ack: { society: 'नोट किया', raft: 'ऐक' },

@@ -30,7 +30,7 @@ export default {
     heal: 'हर कनेक्शन फिर जुड़ा',
     joinsVoter: '{name} मतदाता सदस्य के रूप में शामिल',
     joinsLearner: '{name} प्रशिक्षु के रूप में शामिल',
-    leaves: '{name} सोसाइटी से बाहर',
+    leaves: '{name} ने सोसाइटी छोड़ी',
     link: 'कनेक्शन {a} {arrow} {b}: {what}',
     linkFault: 'देरी {delay}±{jitter} मि.से., नुकसान {loss}, दोहराव {duplicate}',
     settings: 'सेटिंग: गति {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}',
