@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Message, NodeId } from '../raft/types.ts';
 import type { LinkFault, LinkRules, MessageSummary, Peer, Telemetry } from './control-protocol.ts';
 import { messageSchema } from './raft-schemas.ts';
+import { ensurePrivateSocketDir } from './socket-path.ts';
 
 /**
  * Largest frame accepted. node-ipc's guarded parser re-measures the pending buffer on every chunk
@@ -83,7 +84,7 @@ export class Transport {
       socketRoot: `${options.socketDir}/`,
       appspace: '',
       id: `n${options.self}`,
-      // node-ipc creates the directory 0700 and refuses one owned by another user.
+      // node-ipc checks the directory too; start() has already refused one that is not private to us.
       secureSocketRoot: true,
       unlink: true,
       retry: 100,
@@ -109,10 +110,11 @@ export class Transport {
     socket?.destroy();
   }
 
-  /** Start serving on this member's socket. */
+  /** Start serving on this member's socket; refuses (SocketDirError) a socket directory that is not private to us. */
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       try {
+        ensurePrivateSocketDir(this.o.socketDir);
         this.ipc.serve(this.o.path, () => resolve());
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
