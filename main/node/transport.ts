@@ -9,7 +9,7 @@ import { IPCModule } from 'node-ipc';
 import { z } from 'zod';
 import type { Message, NodeId } from '../raft/types.ts';
 import type { LinkFault, LinkRules, MessageSummary, Peer, Telemetry } from './control-protocol.ts';
-import { messageSchema } from './raft-schemas.ts';
+import { checkInbound } from './inbound.ts';
 import { ensurePrivateSocketDir } from './socket-path.ts';
 
 /**
@@ -141,12 +141,9 @@ export class Transport {
     if (type !== 'raft') return this.rejectFrame(`unexpected frame type "${type.slice(0, 16)}"`, socket);
     const from = this.inbound.get(socket);
     if (from === undefined) return this.rejectFrame('frame before hello', socket);
-    const parsed = messageSchema.safeParse(data);
-    if (!parsed.success)
-      return this.rejectFrame(`invalid message from n${from}: ${parsed.error.issues[0]?.message ?? ''}`);
-    const m = parsed.data;
-    if (m.from !== from || m.to !== this.o.self)
-      return this.rejectFrame(`misaddressed message on n${from}'s connection`);
+    const inbound = checkInbound(data, from, this.o.self);
+    if (!inbound.ok) return this.rejectFrame(inbound.reason);
+    const m = inbound.message;
     if (this.inboundCut.has(from)) {
       this.telemetry('dropped', m, 'link cut');
       socket.destroy();
