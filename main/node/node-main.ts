@@ -4,6 +4,7 @@
 // itself when the supervisor goes away, so a killed app leaves no orphans.
 
 import { randomInt } from 'node:crypto';
+import type { z } from 'zod';
 import { RawNode } from '../raft/rawnode.ts';
 import type { Message, PersistedState, Ready } from '../raft/types.ts';
 import { Replica } from '../replica/replica.ts';
@@ -320,22 +321,38 @@ if (process.send === undefined) {
   process.exit(2);
 }
 
+function problem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid';
+  return issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`;
+}
+
 process.on('message', (raw: unknown) => {
   const parsed = toNodeSchema.safeParse(raw);
+  if (member === null && !starting) {
+    // Without a valid init this process can never become a member: say why and go, rather than
+    // leave the supervisor waiting for a start that will not come.
+    if (!parsed.success || parsed.data.t !== 'init') {
+      const why = parsed.success ? `got "${parsed.data.t}"` : problem(parsed.error);
+      tell({ t: 'fatal', message: `cannot start: the first control message must be a valid init (${why})` });
+      process.exit(2);
+    }
+    starting = true;
+    startMember(parsed.data.config);
+    return;
+  }
   if (!parsed.success) {
     tell({
       t: 'telemetry',
-      events: [
-        { k: 'frame', at: Date.now(), reason: `invalid control message: ${parsed.error.issues[0]?.message ?? ''}` },
-      ],
+      events: [{ k: 'frame', at: Date.now(), reason: `invalid control message: ${problem(parsed.error)}` }],
     });
     return;
   }
-  const msg = parsed.data;
-  if (member !== null) return member.handle(msg);
-  if (msg.t !== 'init' || starting) return;
-  starting = true;
-  Member.start(msg.config).then(
+  member?.handle(parsed.data);
+});
+
+function startMember(config: NodeConfig): void {
+  Member.start(config).then(
     (m) => {
       member = m;
     },
@@ -348,7 +365,7 @@ process.on('message', (raw: unknown) => {
       process.exit(3);
     },
   );
-});
+}
 
 // The supervisor went away (its channel closed, or we were re-parented): stop, leave no orphan.
 process.on('disconnect', () => exit(0));
