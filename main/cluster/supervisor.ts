@@ -604,7 +604,6 @@ export class Supervisor {
     'link.set': ({ from, to, state, oneWay }) => {
       this.member(from);
       this.member(to);
-      if (from === to) throw new Error('a link joins two different members');
       for (const key of oneWay ? [`${from}>${to}`] : [`${from}>${to}`, `${to}>${from}`]) {
         if (state === 'cut') this.cuts.add(key);
         else this.cuts.delete(key);
