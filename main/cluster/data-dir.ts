@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { nodeIdSchema } from '../shared/contract.ts';
+import { firstIssue } from '../shared/first-issue.ts';
 
 export const SOCIETY_RECORD = 'society.json';
 
@@ -32,10 +33,7 @@ export function parseSocietyRecord(text: string): SocietyRecordRead {
     return { ok: false, error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
   }
   const parsed = societySchema.safeParse(json);
-  if (parsed.success) return { ok: true, founders: parsed.data.founders };
-  const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
-  return { ok: false, error: `${where}${issue?.message ?? 'invalid'}` };
+  return parsed.success ? { ok: true, founders: parsed.data.founders } : { ok: false, error: firstIssue(parsed.error) };
 }
 
 /** A society.json that cannot be trusted: the society is not started from it. */

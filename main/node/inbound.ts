@@ -6,6 +6,7 @@
 
 import type { Message, NodeId } from '../raft/types.ts';
 import { SocietyState } from '../statemachine/society-state.ts';
+import { firstIssue } from '../shared/first-issue.ts';
 import { messageSchema } from './raft-schemas.ts';
 
 export type Inbound =
@@ -13,11 +14,7 @@ export type Inbound =
 
 export function checkInbound(data: unknown, from: NodeId, self: NodeId): Inbound {
   const parsed = messageSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
-    return { ok: false, reason: `invalid message from n${from}: ${where}${issue?.message ?? 'invalid'}` };
-  }
+  if (!parsed.success) return { ok: false, reason: `invalid message from n${from}: ${firstIssue(parsed.error)}` };
   const m = parsed.data;
   if (m.from !== from || m.to !== self) return { ok: false, reason: `misaddressed message on n${from}'s connection` };
   if (m.type === 'snapshot') {

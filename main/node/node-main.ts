@@ -4,10 +4,10 @@
 // itself when the supervisor goes away, so a killed app leaves no orphans.
 
 import { randomInt } from 'node:crypto';
-import type { z } from 'zod';
 import { RawNode } from '../raft/rawnode.ts';
 import type { Message, PersistedState, Ready } from '../raft/types.ts';
 import { Replica } from '../replica/replica.ts';
+import { firstIssue } from '../shared/first-issue.ts';
 import { commandSchema } from '../statemachine/commands.ts';
 import { SocietyState } from '../statemachine/society-state.ts';
 import {
@@ -321,19 +321,13 @@ if (process.send === undefined) {
   process.exit(2);
 }
 
-function problem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid';
-  return issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`;
-}
-
 process.on('message', (raw: unknown) => {
   const parsed = toNodeSchema.safeParse(raw);
   if (member === null && !starting) {
     // Without a valid init this process can never become a member: say why and go, rather than
     // leave the supervisor waiting for a start that will not come.
     if (!parsed.success || parsed.data.t !== 'init') {
-      const why = parsed.success ? `got "${parsed.data.t}"` : problem(parsed.error);
+      const why = parsed.success ? `got "${parsed.data.t}"` : firstIssue(parsed.error);
       tell({ t: 'fatal', message: `cannot start: the first control message must be a valid init (${why})` });
       process.exit(2);
     }
@@ -344,7 +338,7 @@ process.on('message', (raw: unknown) => {
   if (!parsed.success) {
     tell({
       t: 'telemetry',
-      events: [{ k: 'frame', at: Date.now(), reason: `invalid control message: ${problem(parsed.error)}` }],
+      events: [{ k: 'frame', at: Date.now(), reason: `invalid control message: ${firstIssue(parsed.error)}` }],
     });
     return;
   }
