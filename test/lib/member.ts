@@ -27,7 +27,9 @@ export interface ForkedMember {
 /** A one-member society's configuration in fresh temporary directories (removed after the test). */
 export function soloConfig(t: TestContext, overrides: Partial<NodeConfig> = {}): NodeConfig {
   const root = mkdtempSync(join(tmpdir(), 'rs-member-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
   const socketDir = join(root, 'sockets');
   return {
     id: 1,

@@ -28,13 +28,17 @@ const STRANGER = 4242;
 
 function scratch(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'rs-sockdir-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
 }
 
 function refused(dir: string, why: RegExp): void {
   assert.throws(
-    () => ensurePrivateSocketDir(dir),
+    () => {
+      ensurePrivateSocketDir(dir);
+    },
     (e: unknown) => e instanceof SocketDirError && e.dir === dir && e.message.includes(dir) && why.test(e.message),
   );
 }
@@ -48,7 +52,9 @@ test('a missing socket directory is created 0700, parents included', { skip: !po
 
 test('the supervisor makes its socket directory private', { skip: !posix }, (t) => {
   const sup = new Supervisor({ nodes: 1, dataDir: join(scratch(t), 'data') });
-  t.after(() => rmSync(sup.socketDir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(sup.socketDir, { recursive: true, force: true });
+  });
   const st = statSync(sup.socketDir);
   assert.equal(st.mode & 0o777, 0o700);
   assert.equal(st.uid, process.getuid!());
