@@ -4,7 +4,7 @@
 // the sender check of every IPC handler. docs/security.md maps Electron's checklist onto these.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -230,7 +230,15 @@ test('main/index.ts wires every rule into Electron: sandbox, hardened session an
   ])
     assert.match(source, wiring);
   // No other way to open things or reach the network from the main process.
-  assert.doesNotMatch(source, /shell\.openExternal|loadURL\(|webviewTag: true|nodeIntegration: true/);
+  assert.doesNotMatch(source, /loadURL\(|webviewTag: true|nodeIntegration: true/);
+});
+
+test('no code of the app hands anything to shell.openExternal', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  for (const dir of ['main', 'preload', 'renderer/src'])
+    for (const file of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }))
+      if (/\.(ts|vue)$/.test(file))
+        assert.doesNotMatch(readFileSync(join(root, dir, file), 'utf8'), /openExternal|\bshell\./, `${dir}/${file}`);
 });
 
 test('will-navigate and window.open are refused for every URL, our own pages included', () => {
