@@ -2,14 +2,13 @@
 // tested parts in main/electron/ (security rules, the IPC door, paths, quitting) and to the
 // Supervisor. Bundled to out/main/index.js (`npm run build:main`), the app's entry.
 
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
-import { Supervisor } from './cluster/supervisor.ts';
 import { SocietyIpc, type TrustedWindow } from './electron/ipc.ts';
 import { quitGate } from './electron/lifecycle.ts';
 import { appPaths } from './electron/paths.ts';
 import { hardenContents, hardenSession, windowOptions } from './electron/security.ts';
+import { desktopSociety } from './electron/society.ts';
 
 const paths = appPaths(fileURLToPath(import.meta.url));
 const say = (line: string): void => void process.stderr.write(`Raft Society: ${line}\n`);
@@ -29,8 +28,7 @@ async function run(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession, paths.rendererDir);
 
-  const dataDir = join(app.getPath('userData'), 'society');
-  const supervisor = new Supervisor({ nodes: 5, dataDir, memberEntry: paths.memberEntry });
+  const { supervisor, dataDir } = desktopSociety(app.getPath('userData'), paths.memberEntry);
   let window: BrowserWindow | null = null;
   let trusted: TrustedWindow | null = null;
   const ipc = new SocietyIpc(supervisor, () => trusted, {

@@ -20,7 +20,7 @@ const sourceRoot = fileURLToPath(new URL('..', import.meta.url));
 export const defaultCompileCache = join(tmpdir(), 'raft-society-compile-cache');
 
 /** The folders the member bundle is built from (node-main and what it imports). */
-const memberSources = ['node', 'raft', 'replica', 'statemachine'];
+const memberSources = ['node', 'raft', 'replica', 'shared', 'statemachine'];
 
 /** Why the member bundle cannot be used (missing, or older than the sources it was built from), or null. */
 export function memberBundleProblem(entry: string = defaultMemberEntry): string | null {

@@ -3,8 +3,7 @@
 // member's telemetry into one ordered, timestamped event stream, records it for replay, and runs
 // the live safety monitor over it.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -32,6 +31,7 @@ import {
   type MemberView,
 } from '../shared/contract.ts';
 import { ClientRouter, type RouterHost } from './client-router.ts';
+import { memberIdOfEntry, readFounders, SOCIETY_RECORD } from './data-dir.ts';
 import { entryView } from './entry-view.ts';
 import { LogMirror } from './log-mirror.ts';
 import { canFreeze, MemberProcess } from './member-process.ts';
@@ -87,7 +87,6 @@ class NoSuchMember extends Error {
   }
 }
 
-const societySchema = z.object({ founders: z.array(z.number().int().min(1).max(999)).min(1) }).strict();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ok = (body: unknown = { ok: true }): CommandResult => ({ status: 200, body });
 
@@ -158,15 +157,18 @@ export class Supervisor {
   async start(): Promise<void> {
     const problem = memberBundleProblem(this.o.memberEntry);
     if (problem !== null) throw new Error(problem);
-    const record = join(this.o.dataDir, 'society.json');
-    if (existsSync(record)) {
-      this.founders = societySchema.parse(JSON.parse(readFileSync(record, 'utf8'))).founders;
+    const recorded = readFounders(this.o.dataDir);
+    if (recorded !== null) {
+      this.founders = recorded;
     } else {
       this.founders = Array.from({ length: this.o.nodes }, (_, i) => i + 1);
-      writeFileSync(record, JSON.stringify({ founders: this.founders }), { mode: 0o600 });
+      writeFileSync(join(this.o.dataDir, SOCIETY_RECORD), JSON.stringify({ founders: this.founders }), { mode: 0o600 });
     }
     const ids = new Set(this.founders);
-    for (const f of readdirSync(this.o.dataDir)) if (/^n\d+$/.test(f)) ids.add(Number(f.slice(1)));
+    for (const f of readdirSync(this.o.dataDir)) {
+      const id = memberIdOfEntry(f);
+      if (id !== null) ids.add(id);
+    }
     for (const id of [...ids].sort((a, b) => a - b)) this.addMemberRecord(id);
     for (const id of ids) this.spawn(id);
     await Promise.all([...ids].map((id) => this.members.get(id)!.started));
@@ -602,7 +604,6 @@ export class Supervisor {
     'link.set': ({ from, to, state, oneWay }) => {
       this.member(from);
       this.member(to);
-      if (from === to) throw new Error('a link joins two different members');
       for (const key of oneWay ? [`${from}>${to}`] : [`${from}>${to}`, `${to}>${from}`]) {
         if (state === 'cut') this.cuts.add(key);
         else this.cuts.delete(key);

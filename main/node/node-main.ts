@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { RawNode } from '../raft/rawnode.ts';
 import type { Message, PersistedState, Ready } from '../raft/types.ts';
 import { Replica } from '../replica/replica.ts';
+import { firstIssue } from '../shared/first-issue.ts';
 import { commandSchema } from '../statemachine/commands.ts';
 import { SocietyState } from '../statemachine/society-state.ts';
 import {
@@ -322,20 +323,30 @@ if (process.send === undefined) {
 
 process.on('message', (raw: unknown) => {
   const parsed = toNodeSchema.safeParse(raw);
+  if (member === null && !starting) {
+    // Without a valid init this process can never become a member: say why and go, rather than
+    // leave the supervisor waiting for a start that will not come.
+    if (!parsed.success || parsed.data.t !== 'init') {
+      const why = parsed.success ? `got "${parsed.data.t}"` : firstIssue(parsed.error);
+      tell({ t: 'fatal', message: `cannot start: the first control message must be a valid init (${why})` });
+      process.exit(2);
+    }
+    starting = true;
+    startMember(parsed.data.config);
+    return;
+  }
   if (!parsed.success) {
     tell({
       t: 'telemetry',
-      events: [
-        { k: 'frame', at: Date.now(), reason: `invalid control message: ${parsed.error.issues[0]?.message ?? ''}` },
-      ],
+      events: [{ k: 'frame', at: Date.now(), reason: `invalid control message: ${firstIssue(parsed.error)}` }],
     });
     return;
   }
-  const msg = parsed.data;
-  if (member !== null) return member.handle(msg);
-  if (msg.t !== 'init' || starting) return;
-  starting = true;
-  Member.start(msg.config).then(
+  member?.handle(parsed.data);
+});
+
+function startMember(config: NodeConfig): void {
+  Member.start(config).then(
     (m) => {
       member = m;
     },
@@ -348,7 +359,7 @@ process.on('message', (raw: unknown) => {
       process.exit(3);
     },
   );
-});
+}
 
 // The supervisor went away (its channel closed, or we were re-parented): stop, leave no orphan.
 process.on('disconnect', () => exit(0));

@@ -9,7 +9,8 @@ import { IPCModule } from 'node-ipc';
 import { z } from 'zod';
 import type { Message, NodeId } from '../raft/types.ts';
 import type { LinkFault, LinkRules, MessageSummary, Peer, Telemetry } from './control-protocol.ts';
-import { messageSchema } from './raft-schemas.ts';
+import { checkInbound } from './inbound.ts';
+import { ensurePrivateSocketDir } from './socket-path.ts';
 
 /**
  * Largest frame accepted. node-ipc's guarded parser re-measures the pending buffer on every chunk
@@ -83,7 +84,7 @@ export class Transport {
       socketRoot: `${options.socketDir}/`,
       appspace: '',
       id: `n${options.self}`,
-      // node-ipc creates the directory 0700 and refuses one owned by another user.
+      // node-ipc checks the directory too; start() has already refused one that is not private to us.
       secureSocketRoot: true,
       unlink: true,
       retry: 100,
@@ -109,10 +110,11 @@ export class Transport {
     socket?.destroy();
   }
 
-  /** Start serving on this member's socket. */
+  /** Start serving on this member's socket; refuses (SocketDirError) a socket directory that is not private to us. */
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       try {
+        ensurePrivateSocketDir(this.o.socketDir);
         this.ipc.serve(this.o.path, () => resolve());
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
@@ -139,12 +141,9 @@ export class Transport {
     if (type !== 'raft') return this.rejectFrame(`unexpected frame type "${type.slice(0, 16)}"`, socket);
     const from = this.inbound.get(socket);
     if (from === undefined) return this.rejectFrame('frame before hello', socket);
-    const parsed = messageSchema.safeParse(data);
-    if (!parsed.success)
-      return this.rejectFrame(`invalid message from n${from}: ${parsed.error.issues[0]?.message ?? ''}`);
-    const m = parsed.data;
-    if (m.from !== from || m.to !== this.o.self)
-      return this.rejectFrame(`misaddressed message on n${from}'s connection`);
+    const inbound = checkInbound(data, from, this.o.self);
+    if (!inbound.ok) return this.rejectFrame(inbound.reason);
+    const m = inbound.message;
     if (this.inboundCut.has(from)) {
       this.telemetry('dropped', m, 'link cut');
       socket.destroy();

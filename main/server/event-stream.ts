@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { EventBatcher } from '../cluster/event-batcher.ts';
 import type { ClusterEvent, CommandResult } from '../shared/contract.ts';
+import { firstIssue } from '../shared/first-issue.ts';
 import type { Access } from './auth.ts';
 import type { ClusterDoor } from './http-api.ts';
 
@@ -145,7 +146,7 @@ export class StreamClient {
     }
     const m = commandMessage.safeParse(parsed);
     if (!m.success) {
-      this.send({ type: 'error', message: 'expected { type: "command", id, name, input }' });
+      this.send({ type: 'error', message: `expected { type: "command", id, name, input }: ${firstIssue(m.error)}` });
       return;
     }
     const { id, name, input } = m.data;

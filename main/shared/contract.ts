@@ -11,6 +11,8 @@ export type MemberId = z.infer<typeof nodeIdSchema>;
 const empty = z.object({}).strict();
 const target = z.object({ id: nodeIdSchema }).strict();
 
+const twoMembers = { message: 'a link joins two different members' };
+
 export const linkFaultInput = z
   .object({
     from: nodeIdSchema,
@@ -21,7 +23,8 @@ export const linkFaultInput = z
     duplicate: z.number().min(0).max(1).default(0),
     oneWay: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.from !== l.to, twoMembers);
 
 export const kvInput = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set'), key: keySchema, value: valueSchema }).strict(),
@@ -48,7 +51,8 @@ export const commandInputs = {
   'node.resume': target,
   'link.set': z
     .object({ from: nodeIdSchema, to: nodeIdSchema, state: z.enum(['cut', 'up']), oneWay: z.boolean().default(false) })
-    .strict(),
+    .strict()
+    .refine((l) => l.from !== l.to, twoMembers),
   'link.fault': linkFaultInput,
   partition: z
     .object({ groups: z.array(z.array(nodeIdSchema).min(1)).min(2).max(16) })

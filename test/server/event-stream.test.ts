@@ -114,8 +114,8 @@ test('client messages: commands answered, anything else an error; a viewer is re
     [
       { type: 'result', id: 7, status: 200, body: { ran: 'heal' } },
       { type: 'error', message: 'messages must be JSON' },
-      { type: 'error', message: 'expected { type: "command", id, name, input }' },
-      { type: 'error', message: 'expected { type: "command", id, name, input }' },
+      { type: 'error', message: 'expected { type: "command", id, name, input }: id: Invalid input' },
+      { type: 'error', message: 'expected { type: "command", id, name, input }: Unrecognized key: "extra"' },
     ],
   );
   const viewerSink = new FakeSink();
