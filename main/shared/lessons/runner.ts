@@ -373,7 +373,9 @@ export class LessonRunner {
     return {
       members: [...new Set((focus.members ?? []).flatMap(ids))],
       books: [...new Set((focus.books ?? []).flatMap(ids))],
-      links: (focus.links ?? []).flatMap(([a, b]) => ids(a).flatMap((x) => ids(b).map((y) => [x, y] as const))),
+      links: (focus.links ?? []).flatMap(([a, b]) =>
+        ids(a).flatMap((x) => ids(b).flatMap((y) => (x === y ? [] : [[x, y] as const]))),
+      ),
       entries: focus.entries ?? [],
       term: focus.term ?? false,
     };
