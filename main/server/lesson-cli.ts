@@ -189,7 +189,7 @@ export async function main(
   io: LessonIo = { input: process.stdin, output: process.stdout },
 ): Promise<number> {
   let args: LessonArgs;
-  let lesson: Lesson | null = null;
+  let lesson: Lesson;
   try {
     args = parseLessonArgs(argv);
     if (args.help) {

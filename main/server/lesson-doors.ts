@@ -50,7 +50,7 @@ export function connectDoor(url: string, token: string | null): Promise<RemoteDo
       pending.clear();
     });
     socket.on('message', (data) => {
-      const m = serverMessage.safeParse(JSON.parse(String(data)));
+      const m = serverMessage.safeParse(JSON.parse((data as Buffer).toString('utf8')));
       if (!m.success) return;
       const msg = m.data;
       if (msg.type === 'hello') resolve(door);

@@ -85,7 +85,7 @@ export class Observer {
 
   private book(node: number): Map<number, BookEntry> {
     let b = this.books.get(node);
-    if (b === undefined) this.books.set(node, (b = new Map()));
+    if (b === undefined) this.books.set(node, (b = new Map<number, BookEntry>()));
     return b;
   }
 
