@@ -63,28 +63,19 @@ export class ClientRouter {
       maybeApplied
         ? { status: 504, body: { error: `the outcome is unknown (it may still be applied): ${why}` } }
         : { status: 503, body: { error: `not applied: ${why}` } };
-    // Handed to one member: it keeps being asked (same session number) until it settles or refuses.
+    // Handed to one member, once: asking again would append it again (a duplicate entry, applied once).
     if (only !== null) {
-      while (Date.now() < deadline) {
-        const outcome = await this.host.ask(only, request, Math.min(attemptMs, deadline - Date.now()));
-        if (outcome === 'unreachable') return unanswered(`member ${only} is not running`);
-        if (outcome === null) {
-          maybeApplied = true;
-          continue;
-        }
-        const done = settle(outcome);
-        if (done !== null) return done;
-        if (outcome.kind === 'refused') {
-          if (outcome.reason === 'invalid')
-            return { status: 400, body: { error: outcome.detail ?? 'invalid request' } };
-          return unanswered(outcome.reason === 'notLeader' ? `member ${only} is not the chairman` : outcome.reason);
-        }
-        if (outcome.kind === 'failed') {
-          maybeApplied = true;
-          return unanswered(outcome.reason);
-        }
-      }
-      return unanswered(`member ${only} did not apply it in time`);
+      const outcome = await this.host.ask(only, request, operationMs);
+      if (outcome === 'unreachable') return unanswered(`member ${only} is not running`);
+      maybeApplied = true;
+      if (outcome === null) return unanswered(`member ${only} did not apply it in time`);
+      const done = settle(outcome);
+      if (done !== null) return done;
+      if (outcome.kind !== 'refused')
+        return unanswered(outcome.kind === 'failed' ? outcome.reason : `unexpected answer from member ${only}`);
+      if (outcome.reason === 'invalid') return { status: 400, body: { error: outcome.detail ?? 'invalid request' } };
+      maybeApplied = false; // refused: it never reached the log
+      return unanswered(outcome.reason === 'notLeader' ? `member ${only} is not the chairman` : outcome.reason);
     }
     let target = this.next(null, null);
     let lastRefusal = 'no member is running';

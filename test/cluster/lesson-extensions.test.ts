@@ -44,6 +44,12 @@ test('an isolated old chairman appends what it is handed; after healing the entr
       (ClusterEvent & { kind: 'append' }) | undefined;
   await waitFor('the old chairman to append it', () => onOld() !== undefined, 3000);
   const index = onOld()!.entries.find((x) => x.label === label)!.index;
+  // Handed over once: no retry appends it a second time (a client's retry after one attempt would).
+  await new Promise((r) => setTimeout(r, 4 * 300 + 300));
+  const copies = events.flatMap((e) =>
+    e.kind === 'append' && e.node === old ? e.entries.filter((x) => x.label === label) : [],
+  );
+  assert.equal(copies.length, 1, 'appended once');
   assert.ok(c.member(old).commitIndex < index, 'not committed: the old chairman has no majority');
   assert.ok(
     !events.some((e) => e.kind === 'append' && e.node !== old && e.entries.some((x) => x.label === label)),

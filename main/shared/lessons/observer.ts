@@ -23,7 +23,6 @@ class SinceMark {
   readonly roles = new Map<number, Set<MemberView['role']>>();
   readonly candidates = new Map<number, Set<number>>();
   readonly leaderTerms = new Set<number>();
-  readonly advances: CommitAdvance[] = [];
   maxTerm = 0;
 }
 
@@ -33,6 +32,8 @@ export class Observer {
   /** The index of the last snapshot each member installed (its book below it is unknown). */
   private readonly installed = new Map<number, number>();
   private readonly commits = new Map<number, number>();
+  /** Every commit index advance since the lesson opened (a commit, once made, stays a fact). */
+  private readonly advances: CommitAdvance[] = [];
   private since = new SinceMark();
 
   /** Forget what happened so far: a step (or an attempt) begins. */
@@ -74,7 +75,7 @@ export class Observer {
         s.maxTerm = Math.max(s.maxTerm, e.term);
         const before = this.commits.get(e.node);
         if (before !== undefined && e.commit > before)
-          s.advances.push({ node: e.node, from: before, to: e.commit, byChairman: e.role === 'leader' });
+          this.advances.push({ node: e.node, from: before, to: e.commit, byChairman: e.role === 'leader' });
         this.commits.set(e.node, e.commit);
         return;
       }
@@ -127,11 +128,11 @@ export class Observer {
 
   /**
    * Whether a chairman committed the entry with this label by committing an entry of a newer term
-   * in the same step (Figure 8): its commit index went from below the entry straight to an entry
-   * whose term is newer than the entry's.
+   * (Figure 8): its commit index went from below the entry straight to an entry whose term is newer
+   * than the entry's. Looks at everything since the lesson opened, not only the current step.
    */
   committedWithNewerTerm(label: string): boolean {
-    return this.since.advances.some((a) => {
+    return this.advances.some((a) => {
       if (!a.byChairman) return false;
       const i = this.indexOf(a.node, label);
       if (i === null || !(a.from < i && i <= a.to)) return false;

@@ -79,6 +79,8 @@ export const useLessonsStore = defineStore('lessons', () => {
   const tookMs = ref<number | null>(null);
   const focus = ref<ResolvedFocus>(noFocus);
   let runner: LessonRunner | null = null;
+  /** The last lesson's close (putting the society back): the next lesson starts after it. */
+  let closing: Promise<void> = Promise.resolve();
 
   const lesson = computed(() => active.value?.lesson ?? null);
   const current = computed(() => (step.value < 0 ? null : (lesson.value?.steps[step.value] ?? null)));
@@ -89,6 +91,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   /** Teach this lesson from its first step (closing any other first). */
   async function start(entry: CatalogueEntry): Promise<void> {
     await close();
+    await closing;
     chooserOpen.value = false;
     active.value = entry;
     const r = new LessonRunner(entry.lesson, windowDoor(recording), {
@@ -141,7 +144,8 @@ export const useLessonsStore = defineStore('lessons', () => {
     state.value = 'acting';
     problem.value = null;
     focus.value = noFocus;
-    await r?.close();
+    if (r !== null) closing = r.close();
+    await closing;
   }
 
   return {
