@@ -190,3 +190,12 @@ test('targets resolve against the cluster as it is and what was remembered', () 
   assert.equal(typeof parseTarget('every bystander'), 'string');
   assert.equal(typeof parseTarget('P'), 'string', 'fifteen buildings: A to O');
 });
+
+test('the complete example in docs/lessons.md loads', () => {
+  const doc = readFileSync(new URL('../../docs/lessons.md', import.meta.url), 'utf8');
+  const block = /## A complete example[\s\S]*?```json\n([\s\S]*?)\n```/.exec(doc);
+  assert.ok(block !== null, 'the example is there');
+  const l = parseLesson(block[1]!, 'docs/lessons.md');
+  assert.equal(l.id, 'handing-over');
+  assert.equal(l.steps.length, 3);
+});
