@@ -14,6 +14,7 @@ import {
   type Phase,
   type Problem,
   type ResolvedFocus,
+  type RunnerState,
 } from '../../../main/shared/lessons/runner.ts';
 import type { Lesson } from '../../../main/shared/lessons/schema.ts';
 import { useRecordingStore } from './recording.ts';
@@ -43,7 +44,14 @@ function builtIn(): { entries: CatalogueEntry[]; problems: string[] } {
   return { entries, problems };
 }
 
-const noFocus: ResolvedFocus = { members: [], links: [], books: [], entries: [], term: false };
+const idle: RunnerState = {
+  step: -1,
+  phase: 'acting',
+  attempt: 1,
+  problem: null,
+  focus: { members: [], links: [], books: [], entries: [], term: false },
+  tookMs: null,
+};
 
 /** The runner's door: the window's own (window.raftSociety) and the recording of its event stream. */
 function windowDoor(recording: ReturnType<typeof useRecordingStore>): LessonDoor {
@@ -72,12 +80,14 @@ export const useLessonsStore = defineStore('lessons', () => {
   const fileError = ref<string | null>(null);
 
   const active = shallowRef<CatalogueEntry | null>(null);
-  const step = ref(-1);
-  const state = ref<Phase>('acting');
-  const attempt = ref(1);
-  const problem = ref<Problem | null>(null);
-  const tookMs = ref<number | null>(null);
-  const focus = ref<ResolvedFocus>(noFocus);
+  /** The runner's state as it last said it. */
+  const progress = shallowRef<RunnerState>(idle);
+  const step = computed(() => progress.value.step);
+  const state = computed<Phase>(() => progress.value.phase);
+  const attempt = computed(() => progress.value.attempt);
+  const problem = computed<Problem | null>(() => progress.value.problem);
+  const tookMs = computed(() => progress.value.tookMs);
+  const focus = computed<ResolvedFocus>(() => progress.value.focus);
   let runner: LessonRunner | null = null;
   /** The last lesson's close (putting the society back): the next lesson starts after it. */
   let closing: Promise<void> = Promise.resolve();
@@ -96,13 +106,7 @@ export const useLessonsStore = defineStore('lessons', () => {
     active.value = entry;
     const r = new LessonRunner(entry.lesson, windowDoor(recording), {
       onChange: (s) => {
-        if (runner !== r) return;
-        step.value = s.step;
-        state.value = s.phase;
-        attempt.value = s.attempt;
-        problem.value = s.problem;
-        tookMs.value = s.tookMs;
-        focus.value = s.focus;
+        if (runner === r) progress.value = s;
       },
     });
     runner = r;
@@ -140,10 +144,7 @@ export const useLessonsStore = defineStore('lessons', () => {
     const r = runner;
     runner = null;
     active.value = null;
-    step.value = -1;
-    state.value = 'acting';
-    problem.value = null;
-    focus.value = noFocus;
+    progress.value = idle;
     if (r !== null) closing = r.close();
     await closing;
   }
