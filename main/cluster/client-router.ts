@@ -54,10 +54,29 @@ export class ClientRouter {
   private async route(
     request: Parameters<RouterHost['ask']>[1],
     settle: (o: ReplyOutcome) => CommandResult | null,
+    only: number | null = null,
   ): Promise<CommandResult> {
     const { operationMs, attemptMs } = this.host.timeouts();
     const deadline = Date.now() + operationMs;
     let maybeApplied = false;
+    const unanswered = (why: string): CommandResult =>
+      maybeApplied
+        ? { status: 504, body: { error: `the outcome is unknown (it may still be applied): ${why}` } }
+        : { status: 503, body: { error: `not applied: ${why}` } };
+    // Handed to one member, once: asking again would append it again (a duplicate entry, applied once).
+    if (only !== null) {
+      const outcome = await this.host.ask(only, request, operationMs);
+      if (outcome === 'unreachable') return unanswered(`member ${only} is not running`);
+      maybeApplied = true;
+      if (outcome === null) return unanswered(`member ${only} did not apply it in time`);
+      const done = settle(outcome);
+      if (done !== null) return done;
+      if (outcome.kind !== 'refused')
+        return unanswered(outcome.kind === 'failed' ? outcome.reason : `unexpected answer from member ${only}`);
+      if (outcome.reason === 'invalid') return { status: 400, body: { error: outcome.detail ?? 'invalid request' } };
+      maybeApplied = false; // refused: it never reached the log
+      return unanswered(outcome.reason === 'notLeader' ? `member ${only} is not the chairman` : outcome.reason);
+    }
     let target = this.next(null, null);
     let lastRefusal = 'no member is running';
     while (Date.now() < deadline) {
@@ -96,13 +115,17 @@ export class ClientRouter {
       : { status: 503, body: { error: `not applied: ${lastRefusal}` } };
   }
 
-  /** set / cas / decide: committed and applied before it is answered. */
-  async command(op: Operation): Promise<CommandResult> {
+  /** set / cas / decide: committed and applied before it is answered; `only`: handed to that member alone. */
+  async command(op: Operation, only: number | null = null): Promise<CommandResult> {
     const seq = ++this.seq;
     this.outstanding.add(seq);
     try {
       const command = encodeCommand({ client: this.client, seq, ackedBelow: Math.min(...this.outstanding), op });
-      return await this.route({ t: 'propose', command }, (o) => (o.kind === 'applied' ? resultOf(o.result) : null));
+      return await this.route(
+        { t: 'propose', command },
+        (o) => (o.kind === 'applied' ? resultOf(o.result) : null),
+        only,
+      );
     } finally {
       this.outstanding.delete(seq);
     }

@@ -109,7 +109,13 @@ export class Supervisor {
   private readonly o: Required<Omit<SupervisorOptions, 'memberEntry'>> & { memberEntry: string | undefined };
   /** The society's founding voters, from society.json in the data directory. */
   private founders: number[] = [];
-  private settings: { timeScale: number; preVote: boolean; checkQuorum: boolean; messageTelemetry: boolean };
+  private settings: {
+    timeScale: number;
+    preVote: boolean;
+    checkQuorum: boolean;
+    messageTelemetry: boolean;
+    snapshotThreshold: number;
+  };
   private stopped = false;
 
   constructor(options: SupervisorOptions) {
@@ -131,6 +137,7 @@ export class Supervisor {
       preVote: this.o.preVote,
       checkQuorum: this.o.checkQuorum,
       messageTelemetry: this.o.messageTelemetry,
+      snapshotThreshold: this.o.snapshotThreshold,
     };
     // Short and private: macOS caps socket paths at 104 bytes; mode 0700 keeps other users out.
     this.socketDir = mkdtempSync(join(tmpdir(), 'rs-'));
@@ -266,7 +273,7 @@ export class Supervisor {
       maxEntriesPerAppend: 256,
       // Half a frame: an append of large values always fits the transport's frame limit.
       maxAppendBytes: MAX_FRAME_BYTES / 2,
-      snapshotThreshold: this.o.snapshotThreshold,
+      snapshotThreshold: this.settings.snapshotThreshold,
       rules: this.rules(),
       messageTelemetry: this.settings.messageTelemetry,
     };
@@ -539,6 +546,7 @@ export class Supervisor {
         checkQuorum: this.settings.checkQuorum,
         electionTimeoutMs: this.o.electionTimeoutMs,
         heartbeatMs: this.o.heartbeatMs,
+        snapshotThreshold: this.settings.snapshotThreshold,
         canFreeze,
       },
     };
@@ -642,8 +650,12 @@ export class Supervisor {
       this.faults.clear();
       return this.applyRules('heal');
     },
-    kv: (kv) => this.client(kv.op, () => (kv.op === 'get' ? this.router.read(kv.key) : this.router.command(kv))),
-    decide: ({ text }) => this.client('decide', () => this.router.command({ op: 'decide', text })),
+    kv: (kv) => {
+      if (kv.op === 'get') return this.client('get', () => this.router.read(kv.key));
+      const { via, ...op } = kv;
+      return this.client(kv.op, () => this.router.command(op, this.via(via)));
+    },
+    decide: ({ text, via }) => this.client('decide', () => this.router.command({ op: 'decide', text }, this.via(via))),
     'member.add': ({ learner }) => this.addMember(learner),
     'member.remove': ({ id }) => this.removeMember(this.member(id)),
     'member.promote': async ({ id }) => {
@@ -668,15 +680,21 @@ export class Supervisor {
         preVote: s.preVote ?? this.settings.preVote,
         checkQuorum: s.checkQuorum ?? this.settings.checkQuorum,
         messageTelemetry: s.messageTelemetry ?? this.settings.messageTelemetry,
+        snapshotThreshold: s.snapshotThreshold ?? this.settings.snapshotThreshold,
       };
       this.broadcast({ t: 'settings', ...this.settings });
       this.emit({
         kind: 'fault',
-        description: `settings: time scale ${this.settings.timeScale}, PreVote ${this.settings.preVote ? 'on' : 'off'}, CheckQuorum ${this.settings.checkQuorum ? 'on' : 'off'}`,
+        description: `settings: time scale ${this.settings.timeScale}, PreVote ${this.settings.preVote ? 'on' : 'off'}, CheckQuorum ${this.settings.checkQuorum ? 'on' : 'off'}, snapshot every ${this.settings.snapshotThreshold} entries`,
       });
       return Promise.resolve(ok(this.view().settings));
     },
   };
+
+  /** The member a write must be handed to (validated), or null to route it to the chairman. */
+  private via(id: number | undefined): number | null {
+    return id === undefined ? null : this.member(id).id;
+  }
 
   private signal(id: number, how: 'freeze' | 'thaw'): Promise<CommandResult> {
     const m = this.member(id);

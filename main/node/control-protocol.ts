@@ -80,6 +80,7 @@ export const toNodeSchema = z.discriminatedUnion('t', [
       preVote: z.boolean().optional(),
       checkQuorum: z.boolean().optional(),
       messageTelemetry: z.boolean().optional(),
+      snapshotThreshold: z.number().int().min(1).optional(),
     })
     .strict(),
   /** A client command (an encoded Command); answered when this member applies it. */

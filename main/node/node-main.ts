@@ -221,6 +221,7 @@ class Member {
         if (msg.preVote !== undefined) raw.setPreVote(msg.preVote);
         if (msg.checkQuorum !== undefined) raw.setCheckQuorum(msg.checkQuorum);
         if (msg.messageTelemetry !== undefined) this.transport.setMessageTelemetry(msg.messageTelemetry);
+        if (msg.snapshotThreshold !== undefined) raw.setSnapshotThreshold(msg.snapshotThreshold);
         if (msg.timeScale !== undefined && msg.timeScale !== this.config.timeScale) {
           this.config = { ...this.config, timeScale: msg.timeScale };
           this.startTicking();

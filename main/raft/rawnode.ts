@@ -49,9 +49,12 @@ export class RawNode {
   private readonly raft: Raft;
   private prevHardState: HardState;
   private prevSoftState: SoftState;
+  /** Changeable at run time (lessons lower it to show snapshots without a thousand decisions). */
+  private snapshotThreshold: number;
 
   constructor(cfg: RaftConfig, random: RandomInt, initial: Membership, persisted: PersistedState) {
     this.raft = new Raft(cfg, random, initial, persisted);
+    this.snapshotThreshold = cfg.snapshotThreshold;
     this.prevHardState = persisted.hardState;
     this.prevSoftState = { role: this.raft.role, leader: this.raft.leader };
   }
@@ -97,6 +100,10 @@ export class RawNode {
 
   setCheckQuorum(on: boolean): void {
     this.raft.checkQuorum = on;
+  }
+
+  setSnapshotThreshold(entries: number): void {
+    this.snapshotThreshold = entries;
   }
 
   private hardState(): HardState {
@@ -171,7 +178,7 @@ export class RawNode {
   /** Whether enough applied entries follow the last snapshot to take a new one. */
   shouldSnapshot(): boolean {
     const log = this.raft.log;
-    return log.applied - (log.firstIndex() - 1) >= this.raft.cfg.snapshotThreshold;
+    return log.applied - (log.firstIndex() - 1) >= this.snapshotThreshold;
   }
 
   /**

@@ -26,10 +26,18 @@ export const linkFaultInput = z
   .strict()
   .refine((l) => l.from !== l.to, twoMembers);
 
+/**
+ * Hand a write to this member only, whatever it believes: no redirect to the chairman, no retry
+ * elsewhere. Lessons use it to have an isolated old chairman append minutes that never commit.
+ */
+const via = nodeIdSchema.optional();
+
 export const kvInput = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('set'), key: keySchema, value: valueSchema }).strict(),
+  z.object({ op: z.literal('set'), key: keySchema, value: valueSchema, via }).strict(),
   z.object({ op: z.literal('get'), key: keySchema }).strict(),
-  z.object({ op: z.literal('cas'), key: keySchema, expected: valueSchema.nullable(), value: valueSchema }).strict(),
+  z
+    .object({ op: z.literal('cas'), key: keySchema, expected: valueSchema.nullable(), value: valueSchema, via })
+    .strict(),
 ]);
 export type KvInput = z.infer<typeof kvInput>;
 
@@ -39,6 +47,8 @@ export const settingsInput = z
     preVote: z.boolean().optional(),
     checkQuorum: z.boolean().optional(),
     messageTelemetry: z.boolean().optional(),
+    /** Take a snapshot (and drop the log it covers) after this many applied entries. */
+    snapshotThreshold: z.number().int().min(2).max(1_000_000).optional(),
   })
   .strict();
 
@@ -62,7 +72,7 @@ export const commandInputs = {
     }),
   heal: empty,
   kv: kvInput,
-  decide: z.object({ text: z.string().trim().min(1).max(500) }).strict(),
+  decide: z.object({ text: z.string().trim().min(1).max(500), via }).strict(),
   'member.add': z.object({ learner: z.boolean().default(false) }).strict(),
   'member.remove': target,
   'member.promote': target,
@@ -128,6 +138,8 @@ export interface ClusterView {
     readonly checkQuorum: boolean;
     readonly electionTimeoutMs: readonly [number, number];
     readonly heartbeatMs: number;
+    /** Applied entries after which each member takes a snapshot. */
+    readonly snapshotThreshold: number;
     /** Freeze/thaw needs SIGSTOP/SIGCONT, which Windows lacks. */
     readonly canFreeze: boolean;
   };

@@ -65,6 +65,7 @@ const view: ClusterView = {
     checkQuorum: true,
     electionTimeoutMs: [150, 300],
     heartbeatMs: 50,
+    snapshotThreshold: 1000,
     canFreeze: true,
   },
 };

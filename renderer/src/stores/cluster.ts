@@ -75,6 +75,7 @@ export const useClusterStore = defineStore('cluster', () => {
     checkQuorum: true,
     electionTimeoutMs: [150, 300],
     heartbeatMs: 50,
+    snapshotThreshold: 1000,
     canFreeze: true,
   });
   /** The seq of the hello's view; events at or below it are history (minutes books only). */
