@@ -123,52 +123,53 @@ function throughputCharts(r: BenchResults): ChartSpec[] {
   ];
 }
 
-function scaleChart(r: BenchResults): ChartSpec[] {
+function scaleCharts(r: BenchResults): ChartSpec[] {
   if (r.scale === null || !('points' in r.scale)) return [];
   const points = r.scale.points;
-  const line = (label: string, data: number[], i: number, yAxisID: string): ChartDataset<'line'> => ({
+  const line = (
+    label: string,
+    y: (p: (typeof points)[number]) => number,
+    i: number,
+    yAxisID = 'y',
+  ): ChartDataset<'line', { x: number; y: number }[]> => ({
     label,
-    data,
+    data: points.map((p) => ({ x: p.nodes, y: y(p) })),
     yAxisID,
     borderColor: palette[i]!,
     backgroundColor: palette[i]!,
   });
+  const x = { type: 'linear' as const, title: { display: true, text: 'members' } };
   return [
     {
-      file: 'scale.png',
-      title: 'Scale: members against memory, time to a leader and writes/s',
+      file: 'scale-cost.png',
+      title: 'Scale: memory and time to a leader',
       config: {
         type: 'line',
         data: {
-          labels: points.map((p) => String(p.nodes)),
           datasets: [
-            line(
-              'total RSS (MiB)',
-              points.map((p) => p.membersRssMiB + p.serverRssMiB),
-              0,
-              'y',
-            ),
-            line(
-              'spawn to first leader (ms)',
-              points.map((p) => p.electMs),
-              1,
-              'y',
-            ),
-            line(
-              'writes/s (concurrency 16)',
-              points.map((p) => p.writesPerSec),
-              2,
-              'y1',
-            ),
+            line('total RSS, members + server (MiB)', (p) => p.membersRssMiB + p.serverRssMiB, 0),
+            line('spawn to first leader (ms)', (p) => p.electMs, 1, 'y1'),
           ],
         },
         options: {
-          plugins: { title: { display: true, text: 'Scale: 3 to 25 members' } },
+          plugins: { title: { display: true, text: 'Scale: memory and time to the first leader' } },
           scales: {
-            x: { title: { display: true, text: 'members' } },
-            y: { position: 'left', title: { display: true, text: 'MiB / ms' } },
-            y1: { position: 'right', title: { display: true, text: 'writes/s' }, grid: { drawOnChartArea: false } },
+            x,
+            y: { position: 'left', min: 0, title: { display: true, text: 'MiB' } },
+            y1: { position: 'right', min: 0, title: { display: true, text: 'ms' }, grid: { drawOnChartArea: false } },
           },
+        },
+      },
+    },
+    {
+      file: 'scale-writes.png',
+      title: 'Scale: durable writes per second',
+      config: {
+        type: 'line',
+        data: { datasets: [line(`writes/s (concurrency ${r.scale.concurrency})`, (p) => p.writesPerSec, 2)] },
+        options: {
+          plugins: { title: { display: true, text: 'Scale: durable writes per second' } },
+          scales: { x, y: { min: 0, title: { display: true, text: 'writes/s' } } },
         },
       },
     },
@@ -215,7 +216,7 @@ export function chartSpecs(r: BenchResults): ChartSpec[] {
       '150-300',
     ]),
     ...throughputCharts(r),
-    ...scaleChart(r),
+    ...scaleCharts(r),
     ...uiChart(r),
   ].filter((s): s is ChartSpec => s !== null);
 }

@@ -2,7 +2,8 @@
 // same runtime, and the CPU an idle 5-member cluster uses (50 ms heartbeats, no clients), read
 // from /proc. Also the time from `npm run web` to the first elected leader.
 
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { defaultMemberEntry } from '../../main/cluster/spawn.ts';
 import { fileURLToPath } from 'node:url';
 import { clusterClient, firstLine, serveCluster, stopChild } from './cluster-process.ts';
 import { cpuMs, rssMiB } from './proc.ts';
@@ -24,6 +25,13 @@ export interface IdleCpu {
 export interface FootprintResult {
   /** An empty Node process (same executable, an IPC channel like a member's), after 2 s. */
   readonly emptyNodeRssMiB: number;
+  /**
+   * The CPU the same empty process uses when all it does is wake every 10 ms (a member's tick),
+   * measured beside the idle cluster: % of one core.
+   */
+  readonly tickAlonePercentOfCore: number;
+  /** Where a member's memory goes: the same empty process after loading only this much, MiB. */
+  readonly loadedRssMiB: readonly { readonly what: string; readonly rssMiB: number }[];
   readonly memberRssMiB: readonly number[];
   /** The largest member's RSS over the empty process's. */
   readonly rssRatio: number;
@@ -38,18 +46,34 @@ export interface StartupResult {
   readonly nodeWebMs: Summary;
 }
 
-async function emptyNodeRss(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+/** An empty Node process that only wakes every 10 ms, with an IPC channel like a member's. */
+function emptyNode(preload = ''): ChildProcess {
+  return spawn(process.execPath, ['-e', `${preload}setInterval(() => {}, 10)`], {
+    cwd: root,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
+}
+
+/** RSS after 2 s of processes that load a member's dependencies, or its whole code without starting it. */
+async function loadedRss(): Promise<{ what: string; rssMiB: number }[]> {
+  const variants: [string, ChildProcess][] = [
+    ['zod', emptyNode("require('zod');")],
+    ['node-ipc', emptyNode("require('node-ipc');")],
+    ['zod + node-ipc', emptyNode("require('zod'); require('node-ipc');")],
+    // The member waits for its init message, so this is its code loaded and nothing running.
+    ['the member bundle, not started', fork(defaultMemberEntry, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })],
+  ];
   await sleep(2000);
-  const rss = rssMiB(child.pid!);
-  await stopChild(child);
-  return rss;
+  const out = variants.map(([what, child]) => ({ what, rssMiB: round(rssMiB(child.pid!)) }));
+  await Promise.all(variants.map(([, child]) => stopChild(child)));
+  return out;
 }
 
 export async function runFootprint(idleSeconds: number, log: (line: string) => void): Promise<FootprintResult> {
-  const emptyNodeRssMiB = round(await emptyNodeRss());
+  const empty = emptyNode();
+  await sleep(2000);
+  const emptyNodeRssMiB = round(rssMiB(empty.pid!));
+  const loadedRssMiB = await loadedRss();
   const c = await serveCluster({ nodes: 5, staticDir: null, electionTimeoutMs: [150, 300], heartbeatMs: 50 });
   try {
     await c.waitForLeader(10_000);
@@ -58,6 +82,8 @@ export async function runFootprint(idleSeconds: number, log: (line: string) => v
     await sleep(2000);
     const pids = (await c.view()).nodes.map((n) => n.pid!);
     const idle: IdleCpu[] = [];
+    const emptyBefore = cpuMs(empty.pid!);
+    const emptyFrom = performance.now();
     for (const messageTelemetry of [true, false]) {
       await c.post('/api/settings', { messageTelemetry });
       await sleep(1000);
@@ -78,12 +104,22 @@ export async function runFootprint(idleSeconds: number, log: (line: string) => v
         `idle CPU (message telemetry ${messageTelemetry ? 'on' : 'off'}): members ${idle.at(-1)!.membersPercentOfCore}% of a core, server ${idle.at(-1)!.serverPercentOfCore}%`,
       );
     }
+    const tickAlonePercentOfCore = round(((cpuMs(empty.pid!) - emptyBefore) / (performance.now() - emptyFrom)) * 100);
+    log(`an empty Node process waking every 10 ms: ${tickAlonePercentOfCore}% of a core`);
     const memberRssMiB = pids.map((pid) => round(rssMiB(pid)));
     const rssRatio = round(Math.max(...memberRssMiB) / emptyNodeRssMiB);
     log(`RSS: empty Node ${emptyNodeRssMiB} MiB, members ${memberRssMiB.join(', ')} MiB (x${rssRatio})`);
-    return { emptyNodeRssMiB, memberRssMiB, rssRatio, serverRssMiB: round(rssMiB(c.serverPid)), idle };
+    return {
+      emptyNodeRssMiB,
+      tickAlonePercentOfCore,
+      loadedRssMiB,
+      memberRssMiB,
+      rssRatio,
+      serverRssMiB: round(rssMiB(c.serverPid)),
+      idle,
+    };
   } finally {
-    await c.stop();
+    await Promise.all([c.stop(), stopChild(empty)]);
   }
 }
 

@@ -40,28 +40,34 @@ const cpuProfileSchema = z.object({
       callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
     }),
   ),
-  endTime: z.number(),
+  startTime: z.number(),
   samples: z.array(z.number()),
   timeDeltas: z.array(z.number()),
 });
 
 const NOT_BUSY = new Set(['(idle)']);
 
-/** Self time per function over the last `windowMs` of each profile, summed over the given files. */
-function summarizeProfiles(files: readonly string[], windowMs: number, label: string): ProcessProfile {
+/** Microseconds on the monotonic clock V8 stamps profile samples with (the same as hrtime's). */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+interface Window {
+  readonly fromUs: number;
+  readonly toUs: number;
+}
+
+/** Self time per function within `window`, summed over the given profiles. */
+function summarizeProfiles(files: readonly string[], window: Window, label: string): ProcessProfile {
   const self = new Map<string, { name: string; where: string; us: number }>();
   let busy = 0;
   for (const file of files) {
     const p = cpuProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     const byId = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
-    // Sample times, from the end backwards: the window is the last `windowMs` before exit.
-    let t = p.endTime;
-    const from = p.endTime - windowMs * 1000;
-    for (let i = p.samples.length - 1; i >= 0 && t >= from; i--) {
-      const frame = byId.get(p.samples[i]!);
+    let t = p.startTime;
+    for (let i = 0; i < p.samples.length; i++) {
       const delta = p.timeDeltas[i] ?? 0;
-      t -= delta;
-      if (frame === undefined || NOT_BUSY.has(frame.functionName)) continue;
+      t += delta;
+      const frame = byId.get(p.samples[i]!);
+      if (t < window.fromUs || t > window.toUs || frame === undefined || NOT_BUSY.has(frame.functionName)) continue;
       const where =
         frame.url === '' ? '' : `${frame.url.replace(/^.*\/(node_modules|main|out)\//, '$1/')}:${frame.lineNumber + 1}`;
       const name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
@@ -76,13 +82,12 @@ function summarizeProfiles(files: readonly string[], windowMs: number, label: st
     .sort((a, b) => b.us - a.us)
     .slice(0, 12)
     .map((f) => ({ name: f.name, where: f.where, selfMs: round(f.us / 1000), percent: round((f.us / busy) * 100, 1) }));
-  return { process: label, busyMs: round(busy / 1000), windowMs, top };
+  return { process: label, busyMs: round(busy / 1000), windowMs: round((window.toUs - window.fromUs) / 1000), top };
 }
 
-/** Run `work` on a profiled cluster; summarize the server's and the members' last `windowMs`. */
+/** Run `work` on a profiled cluster; summarize the server's and the members' time during it. */
 async function profiled(
   nodes: number,
-  windowMs: number,
   work: (url: string, post: (path: string, body: unknown) => Promise<unknown>) => Promise<void>,
 ): Promise<ProcessProfile[]> {
   const dir = mkdtempSync(join(tmpdir(), 'rs-bench-prof-'));
@@ -92,10 +97,15 @@ async function profiled(
       { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` },
     );
     let memberPids: number[] = [];
+    let window: Window = { fromUs: 0, toUs: 0 };
     try {
       await c.waitForLeader(20_000);
       memberPids = (await c.view()).nodes.flatMap((n) => (n.pid === null ? [] : [n.pid]));
+      // Past the start-up and the first election.
+      await new Promise((r) => setTimeout(r, 1000));
+      const fromUs = monotonicUs();
       await work(c.url, (path, body) => c.post(path, body));
+      window = { fromUs, toUs: monotonicUs() };
     } finally {
       await c.stop();
     }
@@ -104,12 +114,12 @@ async function profiled(
     return [
       summarizeProfiles(
         files.filter((f) => pidOf(f) === c.serverPid).map((f) => join(dir, f)),
-        windowMs,
+        window,
         'supervisor + HTTP server',
       ),
       summarizeProfiles(
         files.filter((f) => memberPids.includes(pidOf(f))).map((f) => join(dir, f)),
-        windowMs,
+        window,
         `members (${memberPids.length}, summed)`,
       ),
     ];
@@ -120,7 +130,7 @@ async function profiled(
 
 export async function runProfiles(seconds: number, log: (line: string) => void): Promise<ProfileResult> {
   const load = { nodes: 3, concurrency: 16, seconds };
-  const underLoad = await profiled(3, seconds * 1000, async (url, post) => {
+  const underLoad = await profiled(3, async (url, post) => {
     await post('/api/settings', { messageTelemetry: false });
     await closedLoop(
       {
@@ -132,7 +142,7 @@ export async function runProfiles(seconds: number, log: (line: string) => void):
     );
   });
   const idle = { nodes: 5, seconds };
-  const atIdle = await profiled(5, seconds * 1000, () => new Promise((r) => setTimeout(r, seconds * 1000 + 500)));
+  const atIdle = await profiled(5, () => new Promise((r) => setTimeout(r, seconds * 1000)));
   for (const p of [...underLoad, ...atIdle])
     log(
       `profile ${p.process}: ${p.busyMs} ms busy; top: ${p.top
