@@ -2,9 +2,14 @@
 // rewrites it, `npm run bench -- --report DIR` regenerates it from an earlier run's results).
 
 import { paperPoints } from './paper.ts';
-import type { FailoverRangeResult } from './failover.ts';
 import { percentile } from './stats.ts';
 import type { BenchResults, Skipped } from './results.ts';
+import type { FailoverRangeResult, FailoverResult } from './failover.ts';
+import type { FootprintResult, StartupResult } from './footprint.ts';
+import type { ProfileResult } from './profile.ts';
+import type { ScaleResult } from './scale.ts';
+import type { ThroughputResult } from './throughput.ts';
+import type { UiResult } from './ui.ts';
 
 type Row = readonly (string | number)[];
 
@@ -14,6 +19,13 @@ function table(header: Row, rows: readonly Row[]): string {
 }
 
 const isSkipped = (x: unknown): x is Skipped => typeof x === 'object' && x !== null && 'skipped' in x;
+
+/** A section of the page: nothing when the benchmark was not selected, its reason when it could not run. */
+function section<T>(heading: string, value: T | Skipped | null, render: (v: T) => readonly string[]): string {
+  if (value === null) return '';
+  const body = isSkipped(value) ? [`Not run: ${value.skipped}`] : render(value);
+  return [heading, '', ...body, ''].join('\n');
+}
 const fmt = (x: number, digits = 0): string => x.toFixed(digits);
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${fmt(x * 100)}%`;
 
@@ -165,10 +177,7 @@ function machineSection(r: BenchResults): string {
   ].join('\n');
 }
 
-function failoverSection(r: BenchResults): string {
-  if (r.failover === null) return '';
-  if (isSkipped(r.failover)) return `## 1. Failover (Figure 16)\n\nNot run: ${r.failover.skipped}`;
-  const f = r.failover;
+function failover(f: FailoverResult): string[] {
   const rows = f.ranges.map((x) => {
     const split = x.trials.filter((t) => t.terms > 1).length;
     return [
@@ -292,13 +301,10 @@ function failoverSection(r: BenchResults): string {
       x.discarded.length === 0 ? [] : ['', `Discarded in ${x.name}: ${[...new Set(x.discarded)].join('; ')}.`],
     ),
     ...f.failed.map((x) => `\n**${x.name} ms could not be measured**: ${x.reason}.`),
-  ].join('\n');
+  ];
 }
 
-function throughputSection(r: BenchResults): string {
-  if (r.throughput === null) return '';
-  if (isSkipped(r.throughput)) return `## 2. Durable writes\n\nNot run: ${r.throughput.skipped}`;
-  const t = r.throughput;
+function throughput(t: ThroughputResult): string[] {
   const line = (
     who: string,
     c: number,
@@ -319,8 +325,6 @@ function throughputSection(r: BenchResults): string {
       ? `**etcd is not installed on this machine** (${t.etcd.absent}), so there is no comparison: the table shows Raft Society alone.`
       : `etcd ${t.etcd.version} (${t.etcd.binary}): 3 members on loopback in temp directories, \`--heartbeat-interval 50 --election-timeout 300\`, driven through its JSON gateway \`POST /v3/kv/put\` (base64 key and value) at the leader's client URL (its best case: a follower would forward).`;
   return [
-    '## 2. Durable write throughput and latency',
-    '',
     'Method (`scripts/bench/throughput.ts`, `load.ts`): one closed-loop generator process with keep-alive connections, one per worker; each worker sends its next write when the previous one is answered. Raft Society: `npm run web`\'s server (`scripts/bench/serve.ts`, its own process) with 3 members, `POST /api/kv {"op":"set"}` with a 64-byte value over 1,000 keys per worker; a write is answered after a majority fsync\'d it and the leader applied it. Message telemetry (every Raft message reported for the teaching view) is off, as the setting intends for benchmarks; a shorter run with it on (the default in the app) is shown too. Both systems run side by side for the whole benchmark and are measured in alternating runs, after a 1 s warm-up each.',
     '',
     etcd,
@@ -338,124 +342,107 @@ function throughputSection(r: BenchResults): string {
     '![Writes per second](benchmarks/throughput.png)',
     '',
     '![Latency](benchmarks/latency.png)',
-  ].join('\n');
+  ];
 }
 
-function footprintSection(r: BenchResults): string {
-  const parts = ['## 3. Footprint, start-up, scale, UI', ''];
-  const f = r.footprint;
-  if (f !== null && isSkipped(f)) parts.push(`Footprint not run: ${f.skipped}`, '');
-  if (f !== null && !isSkipped(f)) {
-    parts.push(
-      '### Memory and idle CPU',
-      '',
-      `A 5-member cluster (\`scripts/bench/serve.ts\`, product defaults: 150-300 ms, 50 ms heartbeats, 10 ms tick) after 50 writes, idle, no browser. RSS from /proc (VmRSS); the empty process is the same Node executable running \`setInterval\` with an IPC channel, like a member. CPU from /proc (utime + stime) over the idle period.`,
-      '',
-      table(
-        ['', 'MiB'],
-        [
-          ['empty Node process (waking every 10 ms)', f.emptyNodeRssMiB],
-          ...f.loadedRssMiB.map((x): Row => [`the same, loading ${x.what}`, x.rssMiB]),
-          ...f.memberRssMiB.map((m, i): Row => [`member ${i + 1}`, m]),
-          ['supervisor + HTTP server', f.serverRssMiB],
-        ],
-      ),
-      '',
-      `For scale: the empty Node process, whose only work is a 10 ms \`setInterval\` (a member's tick), used ${f.tickAlonePercentOfCore}% of a core meanwhile; five members' ticks alone are five times that.`,
-      '',
-      table(
-        ['message telemetry', 'seconds', 'members, % of one core (total)', 'per member', 'server, % of one core'],
-        f.idle.map((i) => [
-          i.messageTelemetry ? 'on (default)' : 'off',
-          i.seconds,
-          i.membersPercentOfCore,
-          i.perMemberPercent.join(', '),
-          i.serverPercentOfCore,
-        ]),
-      ),
-      '',
-    );
-  }
-  const s = r.startup;
-  if (s !== null && isSkipped(s)) parts.push(`Start-up not run: ${s.skipped}`, '');
-  if (s !== null && !isSkipped(s))
-    parts.push(
-      '### Start-up',
-      '',
-      'From spawning the command to the first leader seen by polling `GET /api/cluster` every 5 ms (`--port 0 --static none`; the runs alternate).',
-      '',
-      table(
-        ['command', 'runs', 'median (ms)', 'min', 'max'],
-        [
-          ['npm run web', s.npmRunWebMs.n, s.npmRunWebMs.p50, s.npmRunWebMs.min, s.npmRunWebMs.max],
-          ['node scripts/web.ts', s.nodeWebMs.n, s.nodeWebMs.p50, s.nodeWebMs.min, s.nodeWebMs.max],
-        ],
-      ),
-      '',
-    );
-  const sc = r.scale;
-  if (sc !== null && isSkipped(sc)) parts.push(`Scale not run: ${sc.skipped}`, '');
-  if (sc !== null && !isSkipped(sc))
-    parts.push(
-      '### Scale',
-      '',
-      `A fresh cluster of each size (\`serve.ts\`, which allows more than the command line's 15), the generator at concurrency ${sc.concurrency} for ${sc.seconds} s with message telemetry off.`,
-      '',
-      table(
-        ['members', 'spawn to leader (ms)', 'writes/s', 'p99 (ms)', 'errors', 'members RSS (MiB)', 'server RSS (MiB)'],
-        sc.points.map((p) => [
-          p.nodes,
-          p.electMs,
-          p.writesPerSec,
-          p.latencyMs.p99,
-          p.errors,
-          p.membersRssMiB,
-          p.serverRssMiB,
-        ]),
-      ),
-      '',
-      `Least squares against the member count: total RSS ${sc.fits.totalRssMiB.intercept} + ${sc.fits.totalRssMiB.slope} MiB per member (R² ${sc.fits.totalRssMiB.r2}); spawn to leader ${sc.fits.electMs.intercept} + ${sc.fits.electMs.slope} ms per member (R² ${sc.fits.electMs.r2}).`,
-      '',
-      '![Scale: memory and time to a leader](benchmarks/scale-cost.png)',
-      '',
-      '![Scale: writes per second](benchmarks/scale-writes.png)',
-      '',
-    );
-  const u = r.ui;
-  if (u !== null && isSkipped(u)) parts.push(`UI not run: ${u.skipped}`, '');
-  if (u !== null && !isSkipped(u))
-    parts.push(
-      '### UI',
-      '',
-      `The built renderer in headless Debian Chromium (\`--disable-gpu\`: software rendering), 1280x720, against a served cluster of ${u.members} members with message telemetry on (every heartbeat animates) and ${u.writesDuring} writes (10 a second) during ${u.seconds} s of requestAnimationFrame timestamps. Event to pixels: a follower is crashed and restarted through the API; the delay runs from the supervisor's event (its clock) to the first animation frame whose DOM shows the member's new status (the page's clock, the same machine's).`,
-      '',
-      table(
-        ['', 'n', 'median (ms)', 'p95', 'p99', 'max'],
-        [
-          ['frame interval', u.frameMs.n, u.frameMs.p50, u.frameMs.p95, u.frameMs.p99, u.frameMs.max],
-          [
-            'event to pixels',
-            u.eventToPixelsMs.n,
-            u.eventToPixelsMs.p50,
-            u.eventToPixelsMs.p95,
-            u.eventToPixelsMs.p99,
-            u.eventToPixelsMs.max,
-          ],
-        ],
-      ),
-      '',
-      `${u.slowFrames} frames took longer than 18.3 ms; Chromium reported ${u.longAnimationFrames} long animation frames (> 50 ms).`,
-      '',
-      '![UI frame intervals](benchmarks/ui-frames.png)',
-      '',
-    );
-  return parts.join('\n');
+function memory(f: FootprintResult): string[] {
+  return [
+    `A 5-member cluster (\`scripts/bench/serve.ts\`, product defaults: 150-300 ms, 50 ms heartbeats, 10 ms tick) after 50 writes, idle, no browser. RSS from /proc (VmRSS); the empty process is the same Node executable running \`setInterval\` with an IPC channel, like a member. CPU from /proc (utime + stime) over the idle period.`,
+    '',
+    table(
+      ['', 'MiB'],
+      [
+        ['empty Node process (waking every 10 ms)', f.emptyNodeRssMiB],
+        ...f.loadedRssMiB.map((x): Row => [`the same, loading ${x.what}`, x.rssMiB]),
+        ...f.memberRssMiB.map((m, i): Row => [`member ${i + 1}`, m]),
+        ['supervisor + HTTP server', f.serverRssMiB],
+      ],
+    ),
+    '',
+    `For scale: the empty Node process, whose only work is a 10 ms \`setInterval\` (a member's tick), used ${f.tickAlonePercentOfCore}% of a core meanwhile; five members' ticks alone are five times that.`,
+    '',
+    table(
+      ['message telemetry', 'seconds', 'members, % of one core (total)', 'per member', 'server, % of one core'],
+      f.idle.map((i) => [
+        i.messageTelemetry ? 'on (default)' : 'off',
+        i.seconds,
+        i.membersPercentOfCore,
+        i.perMemberPercent.join(', '),
+        i.serverPercentOfCore,
+      ]),
+    ),
+    '',
+  ];
 }
 
-function profileSection(r: BenchResults): string {
-  const p = r.profile;
-  if (p === null) return '';
-  if (isSkipped(p)) return `### CPU profiles\n\nNot run: ${p.skipped}`;
+function startup(s: StartupResult): string[] {
+  return [
+    'From spawning the command to the first leader seen by polling `GET /api/cluster` every 5 ms (`--port 0 --static none`; the runs alternate).',
+    '',
+    table(
+      ['command', 'runs', 'median (ms)', 'min', 'max'],
+      [
+        ['npm run web', s.npmRunWebMs.n, s.npmRunWebMs.p50, s.npmRunWebMs.min, s.npmRunWebMs.max],
+        ['node scripts/web.ts', s.nodeWebMs.n, s.nodeWebMs.p50, s.nodeWebMs.min, s.nodeWebMs.max],
+      ],
+    ),
+    '',
+  ];
+}
+
+function scale(sc: ScaleResult): string[] {
+  return [
+    `A fresh cluster of each size (\`serve.ts\`, which allows more than the command line's 15), the generator at concurrency ${sc.concurrency} for ${sc.seconds} s with message telemetry off.`,
+    '',
+    table(
+      ['members', 'spawn to leader (ms)', 'writes/s', 'p99 (ms)', 'errors', 'members RSS (MiB)', 'server RSS (MiB)'],
+      sc.points.map((p) => [
+        p.nodes,
+        p.electMs,
+        p.writesPerSec,
+        p.latencyMs.p99,
+        p.errors,
+        p.membersRssMiB,
+        p.serverRssMiB,
+      ]),
+    ),
+    '',
+    `Least squares against the member count: total RSS ${sc.fits.totalRssMiB.intercept} + ${sc.fits.totalRssMiB.slope} MiB per member (R² ${sc.fits.totalRssMiB.r2}); spawn to leader ${sc.fits.electMs.intercept} + ${sc.fits.electMs.slope} ms per member (R² ${sc.fits.electMs.r2}).`,
+    '',
+    '![Scale: memory and time to a leader](benchmarks/scale-cost.png)',
+    '',
+    '![Scale: writes per second](benchmarks/scale-writes.png)',
+    '',
+  ];
+}
+
+function ui(u: UiResult): string[] {
+  return [
+    `The built renderer in headless Debian Chromium (\`--disable-gpu\`: software rendering), 1280x720, against a served cluster of ${u.members} members with message telemetry on (every heartbeat animates) and ${u.writesDuring} writes (10 a second) during ${u.seconds} s of requestAnimationFrame timestamps. Event to pixels: a follower is crashed and restarted through the API; the delay runs from the supervisor's event (its clock) to the first animation frame whose DOM shows the member's new status (the page's clock, the same machine's).`,
+    '',
+    table(
+      ['', 'n', 'median (ms)', 'p95', 'p99', 'max'],
+      [
+        ['frame interval', u.frameMs.n, u.frameMs.p50, u.frameMs.p95, u.frameMs.p99, u.frameMs.max],
+        [
+          'event to pixels',
+          u.eventToPixelsMs.n,
+          u.eventToPixelsMs.p50,
+          u.eventToPixelsMs.p95,
+          u.eventToPixelsMs.p99,
+          u.eventToPixelsMs.max,
+        ],
+      ],
+    ),
+    '',
+    `${u.slowFrames} frames took longer than 18.3 ms; Chromium reported ${u.longAnimationFrames} long animation frames (> 50 ms).`,
+    '',
+    '![UI frame intervals](benchmarks/ui-frames.png)',
+    '',
+  ];
+}
+
+function profiles(p: ProfileResult): string[] {
   const block = (title: string, profiles: typeof p.underLoad): string[] =>
     profiles.flatMap((x) => [
       `${title}, ${x.process}: busy for ${x.busyMs} ms of the ${fmt(x.windowMs / 1000, 1)} s measured. Most self time:`,
@@ -467,13 +454,11 @@ function profileSection(r: BenchResults): string {
       '',
     ]);
   return [
-    '### CPU profiles',
-    '',
     `\`scripts/bench/profile.ts\`: separate, profiled runs (\`--cpu-prof\` through NODE_OPTIONS, which the member processes inherit): ${p.load.nodes} members under the generator at concurrency ${p.load.concurrency} for ${p.load.seconds} s (message telemetry off), and ${p.idle.nodes} idle members for ${p.idle.seconds} s (defaults). Profiling slows the processes, so these are for where the time goes, not how much there is.`,
     '',
     ...block('Under load', p.underLoad),
     ...block('At idle', p.atIdle),
-  ].join('\n');
+  ];
 }
 
 function closingSection(rows: readonly TargetRow[]): string {
@@ -517,13 +502,15 @@ export function renderReport(r: BenchResults): string {
       rows.map((x) => [x.area, x.target, x.measured, x.met === null ? '-' : x.met ? 'yes' : '**no**', x.margin]),
     ),
     '',
-    failoverSection(r),
+    section("## 1. Failover: the Raft paper's Figure 16", r.failover, failover),
+    section('## 2. Durable write throughput and latency', r.throughput, throughput),
+    '## 3. Footprint, start-up, scale, UI',
     '',
-    throughputSection(r),
-    '',
-    footprintSection(r),
-    profileSection(r),
-    '',
+    section('### Memory and idle CPU', r.footprint, memory),
+    section('### Start-up', r.startup, startup),
+    section('### Scale', r.scale, scale),
+    section('### UI', r.ui, ui),
+    section('### CPU profiles', r.profile, profiles),
     closingSection(rows),
     '',
   ].join('\n');

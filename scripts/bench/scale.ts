@@ -14,6 +14,7 @@ export interface ScalePoint {
   readonly writesPerSec: number;
   readonly latencyMs: Summary;
   readonly errors: number;
+  readonly firstError: string | null;
   readonly membersRssMiB: number;
   readonly serverRssMiB: number;
 }
@@ -54,6 +55,7 @@ export async function runScale(seconds: number, log: (line: string) => void): Pr
         writesPerSec: run.writesPerSec,
         latencyMs: run.latencyMs,
         errors: run.errors,
+        firstError: run.firstError,
         membersRssMiB: round(pids.reduce((a, pid) => a + rssMiB(pid), 0)),
         serverRssMiB: round(rssMiB(c.serverPid)),
       };
