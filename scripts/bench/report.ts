@@ -407,6 +407,9 @@ function scale(sc: ScaleResult): string[] {
       ]),
     ),
     '',
+    ...sc.points.flatMap((p) =>
+      p.firstError === null ? [] : [`- ${p.nodes} members, first error: ${p.firstError}`, ''],
+    ),
     `Least squares against the member count: total RSS ${sc.fits.totalRssMiB.intercept} + ${sc.fits.totalRssMiB.slope} MiB per member (R² ${sc.fits.totalRssMiB.r2}); spawn to leader ${sc.fits.electMs.intercept} + ${sc.fits.electMs.slope} ms per member (R² ${sc.fits.electMs.r2}).`,
     '',
     '![Scale: memory and time to a leader](benchmarks/scale-cost.png)',
