@@ -66,11 +66,17 @@ export function clusterClient(url: string): Pick<ServedCluster, 'view' | 'post' 
     },
     async waitForLeader(timeoutMs) {
       const deadline = performance.now() + timeoutMs;
+      let last = '';
       while (performance.now() < deadline) {
-        if ((await view()).leaderId !== null) return performance.now();
+        try {
+          if ((await view()).leaderId !== null) return performance.now();
+        } catch (e) {
+          // A server busy starting many members may drop a poll; the deadline decides.
+          last = `; last poll: ${e instanceof Error ? e.message : String(e)}`;
+        }
         await new Promise((r) => setTimeout(r, 5));
       }
-      throw new Error(`no leader within ${timeoutMs} ms`);
+      throw new Error(`no leader within ${timeoutMs} ms${last}`);
     },
   };
 }

@@ -410,6 +410,7 @@ function scale(sc: ScaleResult): string[] {
     ...sc.points.flatMap((p) =>
       p.firstError === null ? [] : [`- ${p.nodes} members, first error: ${p.firstError}`, ''],
     ),
+    ...sc.failed.flatMap((f) => [`- **${f.nodes} members could not be measured**: ${f.reason}`, '']),
     `Least squares against the member count: total RSS ${sc.fits.totalRssMiB.intercept} + ${sc.fits.totalRssMiB.slope} MiB per member (R² ${sc.fits.totalRssMiB.r2}); spawn to leader ${sc.fits.electMs.intercept} + ${sc.fits.electMs.slope} ms per member (R² ${sc.fits.electMs.r2}).`,
     '',
     '![Scale: memory and time to a leader](benchmarks/scale-cost.png)',

@@ -23,6 +23,8 @@ export interface ScaleResult {
   readonly seconds: number;
   readonly concurrency: number;
   readonly points: readonly ScalePoint[];
+  /** Sizes that could not be measured, and why. */
+  readonly failed: readonly { readonly nodes: number; readonly reason: string }[];
   /** Least-squares lines against the member count (R² near 1: linear). */
   readonly fits: {
     readonly totalRssMiB: ReturnType<typeof linearFit>;
@@ -35,6 +37,7 @@ const CONCURRENCY = 16;
 
 export async function runScale(seconds: number, log: (line: string) => void): Promise<ScaleResult> {
   const points: ScalePoint[] = [];
+  const failed: { nodes: number; reason: string }[] = [];
   for (const nodes of scaleSizes) {
     const c = await serveCluster({ nodes, staticDir: null, electionTimeoutMs: [150, 300], heartbeatMs: 50 });
     try {
@@ -63,15 +66,21 @@ export async function runScale(seconds: number, log: (line: string) => void): Pr
       log(
         `scale ${nodes} members: leader after ${point.electMs} ms, ${point.writesPerSec} writes/s, RSS ${point.membersRssMiB} + ${point.serverRssMiB} MiB`,
       );
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      log(`scale ${nodes} members FAILED: ${reason}`);
+      failed.push({ nodes, reason });
     } finally {
       await c.stop();
     }
   }
+  if (points.length < 2) throw new Error(`fewer than two sizes measured: ${failed.map((f) => f.reason).join('; ')}`);
   const xs = points.map((p) => p.nodes);
   return {
     seconds,
     concurrency: CONCURRENCY,
     points,
+    failed,
     fits: {
       totalRssMiB: linearFit(
         xs,
