@@ -26,7 +26,8 @@ const HEIGHT = 480;
 /** The empirical CDF as points: every trial's downtime against the % of trials at or below it. */
 function cdf(samples: readonly number[]): { x: number; y: number }[] {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted.map((x, i) => ({ x, y: ((i + 1) / sorted.length) * 100 }));
+  const start = sorted.length === 0 ? [] : [{ x: sorted[0]!, y: 0 }];
+  return [...start, ...sorted.map((x, i) => ({ x, y: ((i + 1) / sorted.length) * 100 }))];
 }
 
 function failoverChart(r: BenchResults, file: string, title: string, names: readonly string[]): ChartSpec | null {
@@ -56,6 +57,8 @@ function failoverChart(r: BenchResults, file: string, title: string, names: read
         pointStyle: 'crossRot',
         pointRadius: 9,
         pointBorderWidth: 3,
+        // The paper's worst cases sit at 100%: draw them whole.
+        clip: false,
       });
   });
   return {
@@ -65,7 +68,10 @@ function failoverChart(r: BenchResults, file: string, title: string, names: read
       type: 'line',
       data: { datasets },
       options: {
-        plugins: { title: { display: true, text: title }, legend: { position: 'bottom' } },
+        plugins: {
+          title: { display: true, text: title },
+          legend: { position: 'bottom', labels: { usePointStyle: true } },
+        },
         scales: {
           x: { type: 'logarithmic', title: { display: true, text: 'time without a leader (ms), log scale' } },
           y: { min: 0, max: 100, title: { display: true, text: 'cumulative % of trials' } },
@@ -195,7 +201,7 @@ function uiChart(r: BenchResults): ChartSpec[] {
           plugins: {
             title: { display: true, text: `Frame intervals, ${r.ui.members} members animating (headless Chromium)` },
           },
-          scales: { y: { type: 'logarithmic', title: { display: true, text: 'frames (log scale)' } } },
+          scales: { y: { type: 'logarithmic', min: 0.5, title: { display: true, text: 'frames (log scale)' } } },
         },
       },
     },
