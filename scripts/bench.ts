@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { ensureMemberBundle } from './build-member.ts';
 import { ensureRendererBuild } from './build-renderer.ts';
 import { chartSpecs, renderCharts } from './bench/charts.ts';
@@ -17,7 +18,7 @@ import { runFootprint, runStartup } from './bench/footprint.ts';
 import { procAvailable } from './bench/proc.ts';
 import { runProfiles } from './bench/profile.ts';
 import { renderReport } from './bench/report.ts';
-import { loadNow, machineAtStart, type BenchResults, type Mode, type Skipped } from './bench/results.ts';
+import { compactJson, loadNow, machineAtStart, type BenchResults, type Mode, type Skipped } from './bench/results.ts';
 import { runScale } from './bench/scale.ts';
 import { runThroughput } from './bench/throughput.ts';
 import { runUi } from './bench/ui.ts';
@@ -97,7 +98,9 @@ async function publish(results: BenchResults, dir: string, updateDoc: boolean): 
   mkdirSync(docsDir, { recursive: true });
   copyFileSync(join(dir, 'results.json'), join(docsDir, 'results.json'));
   for (const c of charts) copyFileSync(c, join(docsDir, c.slice(c.lastIndexOf('/') + 1)));
-  writeFileSync(docPath, renderReport(results));
+  // Formatted as the repository formats Markdown, so that the generated page passes `npm run lint`.
+  const options = await resolveConfig(docPath);
+  writeFileSync(docPath, await format(renderReport(results), { ...options, parser: 'markdown' }));
   log(`wrote ${docPath} and ${docsDir}/`);
 }
 
@@ -179,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ui,
     profile,
   };
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(join(dir, 'results.json'), `${compactJson(results)}\n`);
   log(`results in ${join(dir, 'results.json')} after ${(results.wallSeconds / 60).toFixed(1)} minutes`);
   await publish(results, dir, values['no-doc'] !== true);
   return [failover, throughput, footprint, startup, scale, ui, profile].some(

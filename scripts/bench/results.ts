@@ -65,3 +65,14 @@ export function machineAtStart(): Omit<Machine, 'loadAtEnd'> {
     loadAtStart: loadNow(),
   };
 }
+
+/** JSON with every object or array that fits in `width` characters on one line: one trial per line. */
+export function compactJson(value: unknown, indent = '', width = 160): string {
+  const flat = JSON.stringify(value);
+  if (flat.length + indent.length <= width || value === null || typeof value !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value))
+    return `[\n${value.map((v) => inner + compactJson(v, inner, width)).join(',\n')}\n${indent}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, inner, width)}`).join(',\n')}\n${indent}}`;
+}
