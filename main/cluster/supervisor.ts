@@ -369,6 +369,7 @@ export class Supervisor {
         this.emit({
           kind: 'state',
           node: m.id,
+          memberAt: t.at,
           role,
           term: t.term,
           vote: t.vote,
@@ -395,6 +396,7 @@ export class Supervisor {
         const base = {
           kind: 'message' as const,
           node: m.id,
+          memberAt: t.at,
           phase: t.phase,
           type: s.type,
           from: s.from,
@@ -530,6 +532,7 @@ export class Supervisor {
           jitterMs: f?.jitterMs ?? 0,
           loss: f?.loss ?? 0,
           duplicate: f?.duplicate ?? 0,
+          entriesOnly: f?.entriesOnly ?? false,
         });
       }
     }
@@ -621,14 +624,20 @@ export class Supervisor {
     'link.fault': (f) => {
       this.member(f.from);
       this.member(f.to);
-      const fault = { delayMs: f.delayMs, jitterMs: f.jitterMs, loss: f.loss, duplicate: f.duplicate };
+      const fault = {
+        delayMs: f.delayMs,
+        jitterMs: f.jitterMs,
+        loss: f.loss,
+        duplicate: f.duplicate,
+        entriesOnly: f.entriesOnly ?? false,
+      };
       const calm = fault.delayMs === 0 && fault.jitterMs === 0 && fault.loss === 0 && fault.duplicate === 0;
       for (const key of f.oneWay ? [`${f.from}>${f.to}`] : [`${f.from}>${f.to}`, `${f.to}>${f.from}`]) {
         if (calm) this.faults.delete(key);
         else this.faults.set(key, fault);
       }
       return this.applyRules(
-        `link ${f.from}${f.oneWay ? '->' : '<->'}${f.to}: delay ${fault.delayMs}±${fault.jitterMs} ms, loss ${fault.loss}, duplicate ${fault.duplicate}`,
+        `link ${f.from}${f.oneWay ? '->' : '<->'}${f.to}: delay ${fault.delayMs}±${fault.jitterMs} ms, loss ${fault.loss}, duplicate ${fault.duplicate}${fault.entriesOnly ? ', entries only' : ''}`,
       );
     },
     partition: ({ groups }) => {

@@ -16,6 +16,8 @@ export const linkFaultSchema = z
     jitterMs: z.number().min(0).max(10_000),
     loss: z.number().min(0).max(1),
     duplicate: z.number().min(0).max(1),
+    /** Only messages that carry log entries (appends, snapshots) suffer; heartbeats get through. */
+    entriesOnly: z.boolean(),
   })
   .strict();
 export type LinkFault = z.infer<typeof linkFaultSchema>;

@@ -20,6 +20,7 @@ import {
 } from './control-protocol.ts';
 import { DiskStorage, StorageCorruptError } from './storage/disk-storage.ts';
 import { socketPath } from './socket-path.ts';
+import { TickClock } from './tick-clock.ts';
 import { Transport } from './transport.ts';
 
 /** Telemetry is sent in batches, at most this often, so a busy member does not flood the channel. */
@@ -113,10 +114,14 @@ class Member {
   private startTicking(): void {
     if (this.ticker !== null) clearInterval(this.ticker);
     // The time scale stretches every tick: at 1/100 an election timeout of 150 ms takes 15 s.
+    const period = this.config.tickMs / this.config.timeScale;
+    const clock = new TickClock(period, performance.now());
     this.ticker = setInterval(() => {
-      this.replica.raw.tick();
+      const due = clock.ticks(performance.now());
+      if (due === 0) return;
+      for (let i = 0; i < due; i++) this.replica.raw.tick();
       this.scheduleDrive();
-    }, this.config.tickMs / this.config.timeScale);
+    }, period);
   }
 
   emit(event: Telemetry): void {

@@ -227,7 +227,7 @@ export class Transport {
   send(m: Message): void {
     if (this.outboundCut.has(m.to)) return this.telemetry('dropped', m, 'link cut');
     const fault = this.faults.get(m.to);
-    if (fault === undefined) return this.transmit(m);
+    if (fault === undefined || (fault.entriesOnly && !carriesEntries(m))) return this.transmit(m);
     if (Math.random() < fault.loss) return this.telemetry('dropped', m, 'lost');
     const copies = Math.random() < fault.duplicate ? 2 : 1;
     for (let c = 0; c < copies; c++) {
@@ -261,6 +261,11 @@ export class Transport {
     for (const id of this.peers.keys()) this.ipc.disconnect(`n${id}`);
     if (this.ipc.server !== false) this.ipc.server.stop();
   }
+}
+
+/** An append with entries or a snapshot: what an entries-only fault hits (heartbeats pass). */
+function carriesEntries(m: Message): boolean {
+  return (m.type === 'append' && m.entries.length > 0) || m.type === 'snapshot';
 }
 
 function isSocket(x: unknown): x is Socket {

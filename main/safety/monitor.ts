@@ -78,7 +78,9 @@ export class SafetyMonitor {
     this.leaders.set(term, node);
     for (let i = log.snapshotIndex + 1; i <= this.highestCommitted; i++) {
       const c = this.committed.get(i);
-      if (c === undefined) continue;
+      // An entry of this term or a later one was committed after this election, whatever order the
+      // reports arrived in (a busy member's telemetry can come late): it is not required here.
+      if (c === undefined || c[0] >= term) continue;
       const held = log.term(i);
       if (held !== c[0]) {
         this.fail(

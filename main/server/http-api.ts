@@ -97,7 +97,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/links/fault',
     changes: true,
-    summary: 'a flaky link: { from, to, delayMs?, jitterMs?, loss?, duplicate?, oneWay? }',
+    summary: 'a flaky link: { from, to, delayMs?, jitterMs?, loss?, duplicate?, entriesOnly?, oneWay? }',
     run: command('link.fault'),
   },
   {

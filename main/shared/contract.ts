@@ -21,6 +21,8 @@ export const linkFaultInput = z
     jitterMs: z.number().min(0).max(10_000).default(0),
     loss: z.number().min(0).max(1).default(0),
     duplicate: z.number().min(0).max(1).default(0),
+    /** Hit only messages that carry log entries (appends, snapshots): heartbeats get through. */
+    entriesOnly: z.boolean().optional(),
     oneWay: z.boolean().default(false),
   })
   .strict()
@@ -123,6 +125,8 @@ export interface LinkView {
   readonly jitterMs: number;
   readonly loss: number;
   readonly duplicate: number;
+  /** The faults hit only messages that carry log entries; heartbeats get through. */
+  readonly entriesOnly: boolean;
 }
 
 export interface ClusterView {
@@ -157,6 +161,8 @@ export type ClusterEvent = { readonly seq: number; readonly at: number } & (
   | {
       readonly kind: 'state';
       readonly node: number;
+      /** When the member changed, by its own clock (`at` is when the supervisor recorded it, a telemetry batch later). */
+      readonly memberAt: number;
       readonly role: MemberView['role'];
       readonly term: number;
       readonly vote: number | null;
@@ -170,6 +176,8 @@ export type ClusterEvent = { readonly seq: number; readonly at: number } & (
   | {
       readonly kind: 'message';
       readonly node: number;
+      /** When the member sent, received or dropped it, by its own clock. */
+      readonly memberAt: number;
       readonly phase: 'sent' | 'received' | 'dropped';
       readonly reason?: string;
       readonly type: string;

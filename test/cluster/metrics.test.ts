@@ -18,6 +18,7 @@ const state = (
   at,
   kind: 'state',
   node,
+  memberAt: at,
   role,
   term,
   vote: null,

@@ -85,3 +85,36 @@ test('a frozen leader (SIGSTOP) is replaced; thawed, it steps down and reads sta
   for (let i = 0; i < 5; i++) assert.deepEqual((await c.run('kv', { op: 'get', key: 'z' })).body, { value: 'new' });
   assert.deepEqual(c.sup.violations(), []);
 });
+
+test('an entries-only fault: the follower still hears heartbeats, but its minutes book falls behind', async (t) => {
+  const c = await startCluster(t, { nodes: 3 });
+  await waitFor('a chairman', () => c.leader() !== null, 2000);
+  await c.run('kv', { op: 'set', key: 'x', value: 'before' });
+  const leader = c.leader()!;
+  const term = c.member(leader).term;
+  const follower = others(c, leader)[0]!;
+  await waitFor('the follower to catch up', () => c.member(follower).lastIndex === c.member(leader).lastIndex, 2000);
+  await c.run('link.fault', { from: leader, to: follower, loss: 1, entriesOnly: true, oneWay: true });
+  const link = c.sup.view().links.find((l) => l.from === leader && l.to === follower)!;
+  assert.deepEqual([link.loss, link.entriesOnly], [1, true]);
+  const since = c.sup.events().at(-1)!.seq;
+  for (const value of ['1', '2', '3']) await c.run('kv', { op: 'set', key: 'x', value });
+  // Three election timeouts: without heartbeats the follower would have stood for election.
+  await new Promise((r) => setTimeout(r, 900));
+  const f = c.member(follower);
+  assert.ok(f.lastIndex < c.member(leader).lastIndex, 'the follower did not get the new entries');
+  assert.deepEqual([f.role, f.term, f.leader], ['follower', term, leader], 'and kept hearing its chairman');
+  const events = c.sup.events(since);
+  const heartbeats = events.filter(
+    (e) => e.kind === 'message' && e.phase === 'received' && e.type === 'heartbeat' && e.node === follower,
+  );
+  assert.ok(heartbeats.length >= 10, `heartbeats got through (${heartbeats.length})`);
+  for (const e of heartbeats) assert.ok(e.kind === 'message' && e.memberAt <= e.at, "the member's clock stamp");
+  assert.ok(
+    events.some((e) => e.kind === 'message' && e.phase === 'dropped' && e.type === 'append' && e.to === follower),
+    'appends with entries were lost',
+  );
+  await c.run('link.fault', { from: leader, to: follower, oneWay: true });
+  await waitFor('the follower to catch up', () => c.member(follower).lastIndex === c.member(leader).lastIndex, 2000);
+  assert.deepEqual(c.sup.violations(), []);
+});

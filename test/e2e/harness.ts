@@ -3,29 +3,22 @@
 // here is stopped by the test's `after` hooks, and every request the page makes is checked: only
 // 127.0.0.1 may be asked for anything.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { ClusterView } from '../../main/shared/contract.ts';
 import type { WebOptions } from '../../main/server/options.ts';
 import { startWeb, type WebServer } from '../../main/server/web.ts';
 import { ensureMemberBundle } from '../../scripts/build-member.ts';
 import { ensureRendererBuild } from '../../scripts/build-renderer.ts';
+import { launchChromium, requireChromium } from '../../scripts/chromium.ts';
 import { defaults } from '../server/helpers.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { requireChromium };
 export const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
-
-/** Fail at once, and say why, when the browser is missing (CI installs Debian's chromium). */
-export function requireChromium(): void {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `the end-to-end tests need Chromium at ${CHROMIUM} and it is missing: install it (apt-get install chromium; .ci/run does this)`,
-    );
-}
 
 export async function startSociety(t: TestContext, options: Partial<WebOptions> = {}): Promise<WebServer> {
   await ensureMemberBundle();
@@ -36,19 +29,7 @@ export async function startSociety(t: TestContext, options: Partial<WebOptions> 
 }
 
 export async function launchBrowser(t: TestContext): Promise<Browser> {
-  requireChromium();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   return browser;
 }
