@@ -14,7 +14,7 @@ import { anyMutation, hostileValue, invalidMutation, wellTypedMutations } from '
 import { fuzz } from './budget.ts';
 
 const entry = { index: 2, term: 1, payload: { kind: 'command', data: 'x' } } as const;
-const fault = { delayMs: 10, jitterMs: 5, loss: 0.1, duplicate: 0 };
+const fault = { delayMs: 10, jitterMs: 5, loss: 0.1, duplicate: 0, entriesOnly: false };
 
 function toNodeSamples(config: Extract<ToNode, { t: 'init' }>['config']): ToNode[] {
   return [
