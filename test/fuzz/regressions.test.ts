@@ -12,7 +12,7 @@ import { MAX_CLAIM } from '../../main/node/raft-schemas.ts';
 import { RawNode } from '../../main/raft/rawnode.ts';
 import { commandInputs } from '../../main/shared/contract.ts';
 import { forkMember, isFatal, isStarted, soloConfig } from '../lib/member.ts';
-import { followerLog, sample } from './messages.ts';
+import { engineConfig, followerLog, sample } from './messages.ts';
 
 function dataDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'rs-regression-'));
@@ -140,18 +140,7 @@ test('a link from a member to itself is refused by the contract (link.fault used
 
 test('a leader ignores an acknowledgement of entries it does not hold (it threw "entry 5 missing without a snapshot")', () => {
   const raw = new RawNode(
-    {
-      id: 1,
-      electionTicksMin: 10,
-      electionTicksMax: 20,
-      heartbeatTicks: 3,
-      preVote: false,
-      checkQuorum: false,
-      maxInflight: 8,
-      maxEntriesPerAppend: 64,
-      maxAppendBytes: 1024 * 1024,
-      snapshotThreshold: 1000,
-    },
+    engineConfig,
     (min) => min,
     { voters: [1, 2, 3], learners: [] },
     { hardState: { term: 1, vote: 2, commit: 2 }, snapshot: null, entries: followerLog },
