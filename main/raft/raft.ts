@@ -471,6 +471,9 @@ export class Raft {
       }
       return;
     }
+    // An acknowledgement of entries this leader does not hold cannot come from a correct follower
+    // (it acknowledges what it was sent); taking it would commit and send entries that do not exist.
+    if (m.index > this.log.lastIndex()) return;
     const oldPaused = pr.isPaused(this.cfg.maxInflight);
     if (pr.maybeUpdate(m.index)) {
       if (pr.state === 'probe') pr.becomeReplicate();

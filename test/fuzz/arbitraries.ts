@@ -122,6 +122,16 @@ export function jsonText(value: unknown): string {
   }
 }
 
+/** Whether `text` is JSON at all. */
+export function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Text around a valid text: cut short, one character replaced or inserted, doubled, prefixed. */
 export function mangledText(text: string): fc.Arbitrary<string> {
   const at = fc.nat({ max: Math.max(0, text.length) });

@@ -13,7 +13,7 @@ import type { WebServer } from '../../main/server/web.ts';
 import type { CommandName } from '../../main/shared/contract.ts';
 import { listenersOf } from '../lib/listeners.ts';
 import { request, type RequestOptions } from '../server/helpers.ts';
-import { jsonText, mangledText, prototypeKeys } from './arbitraries.ts';
+import { jsonText, mangledText, parses, prototypeKeys } from './arbitraries.ts';
 import { badCommand, refusalProblem, validInputs, type BadCommand, type Expected } from './bad-commands.ts';
 import { fuzz } from './budget.ts';
 import type { Baseline, WebSociety } from './society.ts';
@@ -43,15 +43,6 @@ interface BadRequest extends Expected {
   readonly path: string;
   readonly options: RequestOptions;
   readonly why: string;
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

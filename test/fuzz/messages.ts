@@ -3,9 +3,23 @@
 // small numbers, which reach the rules between fields and the engine behind them.
 
 import fc from 'fast-check';
-import type { Entry, Message, Snapshot } from '../../main/raft/types.ts';
+import type { Entry, Message, RaftConfig, Snapshot } from '../../main/raft/types.ts';
 import { SocietyState } from '../../main/statemachine/society-state.ts';
 import { nastyString } from './arbitraries.ts';
+
+/** Member 1's engine in the tests that step it directly. */
+export const engineConfig: RaftConfig = {
+  id: 1,
+  electionTicksMin: 10,
+  electionTicksMax: 20,
+  heartbeatTicks: 3,
+  preVote: false,
+  checkQuorum: false,
+  maxInflight: 8,
+  maxEntriesPerAppend: 64,
+  maxAppendBytes: 1024 * 1024,
+  snapshotThreshold: 1000,
+};
 
 /** Member 1's log in the engine tests: three entries of term 1, two of them committed. */
 export const followerLog: Entry[] = [1, 2, 3].map((index) => ({

@@ -18,7 +18,7 @@ import { socketPath } from '../../main/node/socket-path.ts';
 import { Transport } from '../../main/node/transport.ts';
 import type { Telemetry } from '../../main/node/control-protocol.ts';
 import { RawNode } from '../../main/raft/rawnode.ts';
-import type { Message, RaftConfig } from '../../main/raft/types.ts';
+import type { Message } from '../../main/raft/types.ts';
 import { Replica } from '../../main/replica/replica.ts';
 import { SocietyState } from '../../main/statemachine/society-state.ts';
 import { ensureMemberBundle } from '../../scripts/build-member.ts';
@@ -31,7 +31,7 @@ import {
   wellTypedMutations,
 } from './arbitraries.ts';
 import { fuzz, scratchDir, SLOW_PARSE_MS } from './budget.ts';
-import { followerLog, frame, messageTags, smallWorldMessage, validMessages } from './messages.ts';
+import { engineConfig, followerLog, frame, messageTags, smallWorldMessage, validMessages } from './messages.ts';
 import { baseline, bringToRest } from './society.ts';
 
 /** Registers the socket fuzzers (member.test.ts runs them). */
@@ -56,19 +56,6 @@ export function nodeSocketFuzzers(): void {
 
   // ---- the schema and the engine ------------------------------------------------------------------
 
-  const config: RaftConfig = {
-    id: 1,
-    electionTicksMin: 10,
-    electionTicksMax: 20,
-    heartbeatTicks: 3,
-    preVote: false,
-    checkQuorum: false,
-    maxInflight: 8,
-    maxEntriesPerAppend: 64,
-    maxAppendBytes: 1024 * 1024,
-    snapshotThreshold: 1000,
-  };
-
   let runs = 0;
   /** Member 1 as a follower (log 1..3, commit 2) or as the leader of term 2, on a real DiskStorage, after `m`. */
   function engineAfter(role: 'follower' | 'leader', m: Message): void {
@@ -76,7 +63,7 @@ export function nodeSocketFuzzers(): void {
     const storage = DiskStorage.open(dir);
     try {
       storage.persist({ snapshot: null, entries: followerLog, hardState: { term: 1, vote: 2, commit: 2 } });
-      const raw = new RawNode(config, (min) => min, { voters: [1, 2, 3], learners: [] }, storage.load());
+      const raw = new RawNode(engineConfig, (min) => min, { voters: [1, 2, 3], learners: [] }, storage.load());
       const replica = new Replica(raw, new SocietyState(), storage, () => undefined);
       replica.drive();
       if (role === 'leader') {
@@ -88,7 +75,7 @@ export function nodeSocketFuzzers(): void {
       }
       raw.step(m);
       replica.drive();
-      for (let i = 0; i < config.electionTicksMax; i++) {
+      for (let i = 0; i < engineConfig.electionTicksMax; i++) {
         raw.tick();
         replica.drive();
       }

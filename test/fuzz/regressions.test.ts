@@ -9,9 +9,10 @@ import { memberIdOfEntry, parseSocietyRecord, SocietyRecordError } from '../../m
 import { Supervisor } from '../../main/cluster/supervisor.ts';
 import { checkInbound } from '../../main/node/inbound.ts';
 import { MAX_CLAIM } from '../../main/node/raft-schemas.ts';
+import { RawNode } from '../../main/raft/rawnode.ts';
 import { commandInputs } from '../../main/shared/contract.ts';
 import { forkMember, isFatal, isStarted, soloConfig } from '../lib/member.ts';
-import { sample } from './messages.ts';
+import { engineConfig, followerLog, sample } from './messages.ts';
 
 function dataDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'rs-regression-'));
@@ -135,4 +136,21 @@ test('a link from a member to itself is refused by the contract (link.fault used
     assert.equal(r.success, false, name);
     assert.match(r.error.issues.map((i) => i.message).join(), /two different members/);
   }
+});
+
+test('a leader ignores an acknowledgement of entries it does not hold (it threw "entry 5 missing without a snapshot")', () => {
+  const raw = new RawNode(
+    engineConfig,
+    (min) => min,
+    { voters: [1, 2, 3], learners: [] },
+    { hardState: { term: 1, vote: 2, commit: 2 }, snapshot: null, entries: followerLog },
+  );
+  raw.campaign();
+  raw.step({ type: 'voteResp', from: 2, to: 1, term: 2, granted: true });
+  assert.equal(raw.status().role, 'leader');
+  assert.equal(raw.status().lastIndex, 4);
+  raw.step({ type: 'appendResp', from: 2, to: 1, term: 2, index: 5, reject: false, hintIndex: 0, hintTerm: 0 });
+  assert.equal(raw.status().commitIndex, 2, 'nothing committed on its word');
+  raw.step({ type: 'appendResp', from: 2, to: 1, term: 2, index: 4, reject: false, hintIndex: 0, hintTerm: 0 });
+  assert.equal(raw.status().commitIndex, 4, 'a true acknowledgement still counts');
 });

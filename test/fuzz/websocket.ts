@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { MESSAGE_LIMIT } from '../../main/server/event-stream.ts';
 import type { WebServer } from '../../main/server/web.ts';
 import { connect, type WsClient } from '../server/helpers.ts';
-import { invalidMutation, jsonText, mangledText, nastyString } from './arbitraries.ts';
+import { invalidMutation, jsonText, mangledText, nastyString, parses } from './arbitraries.ts';
 import { badCommand, refusalProblem, type Expected } from './bad-commands.ts';
 import { fuzz } from './budget.ts';
 import type { Baseline, WebSociety } from './society.ts';
@@ -22,15 +22,6 @@ interface BadMessage {
   readonly answer: 'result' | 'error' | 'closed';
   readonly expected: Expected;
   readonly why: string;
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let ids = 0;

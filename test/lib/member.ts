@@ -11,6 +11,7 @@ import { spawnMember } from '../../main/cluster/spawn.ts';
 import type { FromNode, NodeConfig } from '../../main/node/control-protocol.ts';
 import { socketPath } from '../../main/node/socket-path.ts';
 import { ensureMemberBundle } from '../../scripts/build-member.ts';
+import { Inbox } from './inbox.ts';
 
 export interface ForkedMember {
   readonly child: ChildProcess;
@@ -62,42 +63,25 @@ export async function forkMember(
 ): Promise<ForkedMember> {
   await ensureMemberBundle();
   const child = spawnMember();
-  const received: FromNode[] = [];
-  const wakers: (() => void)[] = [];
+  const inbox = new Inbox<FromNode>();
   child.on('message', (m: FromNode) => {
-    received.push(m);
-    for (const wake of wakers.splice(0)) wake();
+    inbox.push(m);
   });
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => {
-      for (const wake of wakers.splice(0)) wake();
+      inbox.wake();
       resolve(code ?? signal ?? 'unknown');
     }),
   );
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  let cursor = 0;
   const member: ForkedMember = {
     child,
     config,
-    received,
+    received: inbox.items,
     exited,
-    async next(match, ms = 10_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        while (cursor < received.length) {
-          const m = received[cursor++]!;
-          if (match(m)) return m;
-        }
-        if (Date.now() > deadline)
-          throw new Error(`no matching message from the member within ${ms} ms: ${JSON.stringify(received.slice(-3))}`);
-        await new Promise<void>((r) => {
-          wakers.push(r);
-          setTimeout(r, 50);
-        });
-      }
-    },
+    next: (match, ms = 10_000) => inbox.next(match, ms, 'message from the member'),
     send(message) {
       if (child.connected) child.send(message as object);
     },

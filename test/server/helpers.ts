@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { ClusterView } from '../../main/shared/contract.ts';
 import type { WebOptions } from '../../main/server/options.ts';
+import { Inbox } from '../lib/inbox.ts';
 import { startWeb, type WebServer } from '../../main/server/web.ts';
 
 export const defaults: WebOptions = {
@@ -121,30 +122,14 @@ export interface WsClient {
 
 export function connect(w: WebServer, query = '', headers: Readonly<Record<string, string>> = {}): Promise<WsClient> {
   const ws = new WebSocket(wsUrl(w, query), { headers });
-  const messages: { at: number; data: Record<string, unknown> }[] = [];
-  const waiters: (() => void)[] = [];
+  const inbox = new Inbox<{ at: number; data: Record<string, unknown> }>();
   ws.on('message', (raw: Buffer) => {
-    messages.push({ at: performance.now(), data: JSON.parse(raw.toString('utf8')) as Record<string, unknown> });
-    for (const wake of waiters.splice(0)) wake();
+    inbox.push({ at: performance.now(), data: JSON.parse(raw.toString('utf8')) as Record<string, unknown> });
   });
-  let cursor = 0;
   const client: WsClient = {
     ws,
-    messages,
-    async next(match, ms = 5000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        while (cursor < messages.length) {
-          const m = messages[cursor++]!.data;
-          if (match(m)) return m;
-        }
-        if (Date.now() > deadline) throw new Error(`no matching WebSocket message within ${ms} ms`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 50);
-        });
-      }
-    },
+    messages: inbox.items,
+    next: async (match, ms = 5000) => (await inbox.next((m) => match(m.data), ms, 'WebSocket message')).data,
     close: () => ws.terminate(),
   };
   return new Promise((resolve, reject) => {
