@@ -68,11 +68,12 @@ function faultWords(d: string, members: Members): Arg | null {
   if ((m = /^remove (\d+)$/.exec(d)) !== null) return words('notices.faults.leaves', { name: name(m[1]) });
   if ((m = /^link (\d+)(<->|->)(\d+): (.*)$/.exec(d)) !== null)
     return words('notices.faults.link', { a: at(m[1]), arrow: arrow(m[2]), b: at(m[3]), what: linkFaultWords(m[4]!) });
-  if ((m = /^settings: time scale ([\d.]+), PreVote (on|off), CheckQuorum (on|off)$/.exec(d)) !== null)
+  if ((m = /^settings: time scale ([\d.]+), PreVote (on|off), CheckQuorum (on|off), snapshot every (\d+) entries$/.exec(d)) !== null)
     return words('notices.faults.settings', {
       speed: speedWords(Number(m[1])),
       preVote: onOff(m[2]),
       checkQuorum: onOff(m[3]),
+      threshold: Number(m[4]),
     });
   return d;
 }

@@ -33,6 +33,6 @@ export default {
     leaves: '{name} leaves the society',
     link: 'Connection {a} {arrow} {b}: {what}',
     linkFault: 'delay {delay}±{jitter} ms, loss {loss}, duplicate {duplicate}',
-    settings: 'Settings: speed {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}',
+    settings: 'Settings: speed {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}, snapshot every {threshold} entries',
   },
 };

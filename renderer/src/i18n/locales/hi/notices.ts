@@ -33,6 +33,6 @@ export default {
     leaves: '{name} ने सोसाइटी छोड़ी',
     link: 'कनेक्शन {a} {arrow} {b}: {what}',
     linkFault: 'देरी {delay}±{jitter} मि.से., नुकसान {loss}, दोहराव {duplicate}',
-    settings: 'सेटिंग: गति {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}',
+    settings: 'सेटिंग: गति {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}, हर {threshold} प्रविष्टियों पर स्नैपशॉट',
   },
 };
