@@ -89,7 +89,7 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
 /** A term, an index, a count: a whole number from 0. */
 export const countSchema = z.number().int().min(0);
 /** A member id as it appears in Raft state: 0 or null where there is none. */
-export const memberRefSchema = countSchema.nullable();
+const memberRefSchema = countSchema.nullable();
 
 export const memberStatusSchema = z.enum(['starting', 'running', 'crashed', 'paused', 'stopped']);
 export type MemberStatus = z.infer<typeof memberStatusSchema>;
@@ -109,7 +109,7 @@ export const entryViewSchema = z
 export type EntryView = DeepReadonly<z.infer<typeof entryViewSchema>>;
 
 /** What a chairman knows of each member's log (Raft's per-follower progress). */
-export const progressSchema = z.array(
+const progressSchema = z.array(
   z.object({ id: nodeIdSchema, next: countSchema, match: countSchema, state: z.string().max(64) }).strict(),
 );
 
@@ -168,6 +168,9 @@ export type ClusterView = DeepReadonly<z.infer<typeof clusterViewSchema>>;
  * The network as the supervisor set it: the directed links that are cut and the ones that
  * misbehave. Every other link between members is up and well.
  */
+/** Who votes and who only learns. */
+export const configurationShape = { voters: z.array(nodeIdSchema), learners: z.array(nodeIdSchema) };
+
 export const networkSchema = z
   .object({
     cuts: z.array(z.object({ from: nodeIdSchema, to: nodeIdSchema }).strict()),
@@ -175,6 +178,19 @@ export const networkSchema = z
   })
   .strict();
 export type Network = DeepReadonly<z.infer<typeof networkSchema>>;
+
+/** A member's Raft state as it reports it (a `state` event), and as a recorded moment keeps it. */
+export const raftStateShape = {
+  role: roleSchema,
+  term: countSchema,
+  vote: memberRefSchema,
+  leader: memberRefSchema,
+  commit: countSchema,
+  applied: countSchema,
+  first: countSchema,
+  last: countSchema,
+  progress: progressSchema,
+};
 
 const stamp = { seq: z.number().int().min(1), at: z.number() };
 const event = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
@@ -192,18 +208,9 @@ export const clusterEventSchema = z.discriminatedUnion('kind', [
   }),
   event('state', {
     node: nodeIdSchema,
-    role: roleSchema,
-    term: countSchema,
-    vote: memberRefSchema,
-    leader: memberRefSchema,
-    commit: countSchema,
-    applied: countSchema,
-    first: countSchema,
-    last: countSchema,
-    progress: progressSchema,
+    ...raftStateShape,
     /** The configuration as this member knows it. */
-    voters: z.array(nodeIdSchema),
-    learners: z.array(nodeIdSchema),
+    ...configurationShape,
   }),
   event('message', {
     node: nodeIdSchema,
