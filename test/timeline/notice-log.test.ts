@@ -34,3 +34,16 @@ test('a notice posted for an earlier moment (joining the meeting) takes its plac
   log.clear();
   assert.deepEqual(log.upTo(100, 40), []);
 });
+
+test('live, the board is the same array until something is posted (nothing to redraw)', () => {
+  const log = new NoticeLog();
+  log.post('a', 'info', 1, 5);
+  const board = log.upTo(10, 40);
+  assert.equal(log.upTo(11, 40), board);
+  assert.notEqual(log.upTo(4, 40), board);
+  log.post('b', 'info', 2, 12);
+  assert.deepEqual(
+    log.upTo(12, 40).map((n) => n.text),
+    ['b', 'a'],
+  );
+});

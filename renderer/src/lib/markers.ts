@@ -30,7 +30,9 @@ function markerBefore(e: ClusterEvent, s: SocietyState): Body | null {
   switch (e.kind) {
     case 'state': {
       const m = s.members.get(e.node);
-      if (m === undefined || e.role !== 'leader' || (m.role === 'leader' && m.term === e.term)) return null;
+      // A killed member's last report is not an election (applyEvent ignores it too).
+      if (m === undefined || m.status === 'crashed' || e.role !== 'leader') return null;
+      if (m.role === 'leader' && m.term === e.term) return null;
       return { kind: 'election', node: m.id, name: m.name, term: e.term };
     }
     case 'member': {

@@ -43,8 +43,14 @@ function countUpTo(seqs: readonly number[], seq: number): number {
 export class NoticeLog {
   /** By the seq of their first posting. */
   private readonly posted: Posted[] = [];
+  /** The board as the newest post left it: live, it is asked for every frame and rarely changes. */
+  private newest: { readonly limit: number; readonly shown: Notice[] } | null = null;
+  /** The seq of the latest posting. */
+  private last = 0;
 
   post(text: string, tone: Tone, at: number, seq: number): void {
+    this.newest = null;
+    this.last = Math.max(this.last, seq);
     const recent = this.posted.slice(-FOLD_WITHIN).find((n) => n.text === text && n.seqs.at(-1)! <= seq);
     if (recent !== undefined) {
       recent.seqs.push(seq);
@@ -58,18 +64,26 @@ export class NoticeLog {
     if (this.posted.length > KEEP) this.posted.splice(0, this.posted.length - KEEP);
   }
 
-  /** The newest `limit` notices as the board showed them after event `seq`, newest first. */
+  /**
+   * The newest `limit` notices as the board showed them after event `seq`, newest first. Past the
+   * last posting the answer is the same array until something is posted.
+   */
   upTo(seq: number, limit: number): Notice[] {
+    const newest = seq >= this.last;
+    if (newest && this.newest?.limit === limit) return this.newest.shown;
     const shown: Notice[] = [];
     for (let i = this.posted.length - 1; i >= 0 && shown.length < limit; i--) {
       const n = this.posted[i]!;
       const count = countUpTo(n.seqs, seq);
       if (count > 0) shown.push({ id: n.id, text: n.text, tone: n.tone, count, at: n.ats[count - 1]! });
     }
+    if (newest) this.newest = { limit, shown };
     return shown;
   }
 
   clear(): void {
     this.posted.length = 0;
+    this.newest = null;
+    this.last = 0;
   }
 }

@@ -144,9 +144,10 @@ export function applyEvent(s: SocietyState, e: ClusterEvent): void {
     case 'snapshot':
       return applyToBooks(s, e);
     case 'state': {
-      // A member that has left may still have reported on its way out.
+      // A member that has left, or was killed, may still have reported on its way out: its crash
+      // (or departure) overtook those last words.
       const m = s.members.get(e.node);
-      if (m === undefined) return;
+      if (m === undefined || m.status === 'crashed') return;
       if (m.role !== e.role || m.term !== e.term) m.timerResetAt = e.at;
       m.role = e.role;
       m.term = e.term;
