@@ -1,26 +1,19 @@
-// The one subscription to window.raftSociety: the hello and the event batches are handed to the
-// stores (the cluster's state, the flights, the notice board). While the view is paused, batches
-// wait here and are applied at once on resume, without animating what is already past.
+// The one subscription to window.raftSociety: the hello and the event batches go to the recording
+// (stores/recording.ts), which shows the newest state or the moment the learner looks at. The
+// notice board's words for each event are written here.
 
-import { watch } from 'vue';
 import type { SocietyListener } from '../../../main/shared/bridge.ts';
-import type { ClusterEvent, ClusterView } from '../../../main/shared/contract.ts';
+import type { ClusterEvent } from '../../../main/shared/contract.ts';
 import { useClusterStore } from '../stores/cluster.ts';
-import { travelMs, useMessagesStore } from '../stores/messages.ts';
-import { useNoticesStore, type Tone } from '../stores/notices.ts';
+import type { Tone } from '../stores/notices.ts';
 import { useRecordingStore } from '../stores/recording.ts';
-import { useViewStore } from '../stores/view.ts';
 import { text } from '../text.ts';
 import { letter, shortName } from './names.ts';
-
-/** Held events past this many while paused: message events (animation only) are no longer kept. */
-const HOLD_LIMIT = 200_000;
+import type { MemberState, SocietyState } from './society-state.ts';
+import { i18n } from '../i18n/index.ts';
 
 export function connectSociety(): () => void {
   const cluster = useClusterStore();
-  const messages = useMessagesStore();
-  const notices = useNoticesStore();
-  const view = useViewStore();
   const recording = useRecordingStore();
   const api = window.raftSociety;
   if (api === undefined) {
@@ -28,23 +21,28 @@ export function connectSociety(): () => void {
     return () => undefined;
   }
 
-  const name = (id: number): string => shortName(cluster.members.get(id), id);
+  /** The state just before the event being described: who is who, and what they were. */
+  let before: SocietyState | null = null;
+  const member = (id: number): MemberState | undefined => before?.members.get(id);
+  const name = (id: number): string => shortName(member(id), id);
   const letters = (ids: string): string =>
     ids
       .split(',')
-      .map((id) => letter(cluster.members.get(Number(id)), Number(id)))
+      .map((id) => letter(member(Number(id)), Number(id)))
       .join(' ');
 
   /** A fault's description in the society's words, where we know its form. */
   function faultWords(d: string): string | null {
     const f = text.notices.faults;
-    const at = (id: string | undefined): string => letter(cluster.members.get(Number(id)), Number(id));
+    const at = (id: string | undefined): string => letter(member(Number(id)), Number(id));
     let m: RegExpExecArray | null;
     if ((m = /^(cut|restore) (\d+)(<->|->)(\d+)$/.exec(d)) !== null)
       return f.link(at(m[2]), at(m[4]), m[3] === '->', m[1] === 'cut');
     if ((m = /^partition (.*)$/.exec(d)) !== null) return f.partition(m[1]!.split(' | ').map(letters));
     if (d === 'heal') return f.heal;
-    if (/^(crash|restart|freeze|thaw) \d+$/.test(d)) return null; // the member event says it
+    if (d === 'start' || /^(crash|restart|freeze|thaw) \d+$/.test(d)) return null; // member events say it
+    if ((m = /^promote (\d+)$/.exec(d)) !== null)
+      return i18n.global.t('timeline.promoted', { name: name(Number(m[1])) });
     if ((m = /^add (voter|learner) (\d+)$/.exec(d)) !== null) return f.joins(name(Number(m[2])), m[1] === 'voter');
     if ((m = /^remove (\d+)$/.exec(d)) !== null) return f.leaves(name(Number(m[1])));
     if ((m = /^link (\d+)(<->|->)(\d+): (.*)$/.exec(d)) !== null)
@@ -52,10 +50,11 @@ export function connectSociety(): () => void {
     return d;
   }
 
-  function notice(e: ClusterEvent, post: (t: string, tone: Tone) => void): void {
+  function notice(e: ClusterEvent, state: SocietyState, post: (t: string, tone: Tone) => void): void {
+    before = state;
     switch (e.kind) {
       case 'state': {
-        const m = cluster.members.get(e.node);
+        const m = member(e.node);
         if (m === undefined || (m.role === e.role && m.term === e.term)) return;
         if (e.role === 'leader') post(text.notices.elected(name(e.node), e.term), 'good');
         else if (e.role === 'candidate') post(text.notices.candidate(name(e.node), e.term), 'info');
@@ -66,7 +65,7 @@ export function connectSociety(): () => void {
       case 'vote':
         return post(text.notices.vote(name(e.node), name(e.candidate), e.term), 'info');
       case 'member': {
-        const was = cluster.members.get(e.node)?.status;
+        const was = member(e.node)?.status;
         if (e.status === 'starting' || (e.status === 'running' && was === 'starting' && e.detail === undefined)) return;
         const tone: Tone = e.status === 'crashed' ? 'bad' : e.status === 'paused' ? 'warn' : 'info';
         return post(text.notices.member(name(e.node), text.status[e.status], e.detail), tone);
@@ -89,87 +88,24 @@ export function connectSociety(): () => void {
     }
   }
 
-  function applyBatch(batch: readonly ClusterEvent[], animate: boolean): void {
-    const travel = travelMs(cluster.settings.heartbeatMs, cluster.settings.timeScale);
-    for (const e of batch) {
-      const live = e.seq > cluster.helloSeq && e.seq > cluster.lastSeq;
-      if (live) notice(e, (t, tone) => notices.post(t, tone, e.at));
-      cluster.apply(e);
-      // With reduced motion a flight does not travel: it shows at the receiver's end for a while.
-      if (live && animate && e.kind === 'message') messages.add(e, view.reducedMotion ? travel * 1.5 : travel);
-    }
-  }
-
-  type Held = { readonly hello: ClusterView; readonly seq: number } | { readonly events: readonly ClusterEvent[] };
-  let held: Held[] = [];
-
+  recording.describeWith(notice);
   const listener: SocietyListener = {
     hello(v, seq) {
-      recording.recordView(v, seq);
-      if (view.paused) {
-        held.push({ hello: v, seq });
-        return;
-      }
-      messages.clear();
-      cluster.hello(v, seq);
-      const chair = v.leaderId === null ? null : v.nodes.find((n) => n.id === v.leaderId);
-      notices.post(
-        text.notices.connected(v.term, chair === null || chair === undefined ? null : name(chair.id)),
+      cluster.connected();
+      recording.hello(v, seq);
+      const chair = v.nodes.find((n) => n.id === v.leaderId);
+      recording.postLive(
+        text.notices.connected(v.term, chair === undefined ? null : shortName(chair, chair.id)),
         'info',
-        Date.now(),
+        seq,
       );
     },
     events(batch) {
-      recording.record(batch);
-      if (view.paused) {
-        const kept = view.waiting > HOLD_LIMIT ? batch.filter((e) => e.kind !== 'message') : batch;
-        held.push({ events: kept });
-        view.waiting += kept.length;
-        return;
-      }
-      applyBatch(batch, true);
+      recording.receive(batch);
     },
     disconnected(reason) {
       cluster.disconnected(reason);
     },
   };
-
-  const stopPause = watch(
-    () => view.paused,
-    (paused) => {
-      if (paused) return;
-      const items = held;
-      held = [];
-      view.waiting = 0;
-      for (const item of items) {
-        if ('hello' in item) cluster.hello(item.hello, item.seq);
-        else applyBatch(item.events, false);
-      }
-      refresh();
-    },
-  );
-
-  // The view's links and settings, read again after faults (debounced: a partition is many cuts).
-  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  function refresh(): void {
-    if (refreshTimer !== null) return;
-    refreshTimer = setTimeout(() => {
-      refreshTimer = null;
-      if (view.paused) return;
-      void api!.execute('cluster.get', {}).then((r) => {
-        if (r.status !== 200) return;
-        recording.recordView(r.body as ClusterView, cluster.lastSeq);
-        if (!view.paused) cluster.refreshed(r.body as ClusterView);
-      });
-    }, 60);
-  }
-  const stopRefresh = watch(() => cluster.needsRefresh, refresh);
-
-  const unsubscribe = api.subscribe(listener);
-  return () => {
-    unsubscribe();
-    stopPause();
-    stopRefresh();
-    if (refreshTimer !== null) clearTimeout(refreshTimer);
-  };
+  return api.subscribe(listener);
 }

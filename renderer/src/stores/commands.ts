@@ -1,10 +1,14 @@
 // Every command goes through window.raftSociety.execute, here: what is running (so its button can
 // say so) and what failed (shown until dismissed, in words, with the API's status and reason).
+// Commands act on the live society: one given while looking back returns the view to now, so its
+// effect is seen; while a recorded session is open there is no society to act on.
 
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { CommandInput, CommandName, CommandResult } from '../../../main/shared/contract.ts';
+import { i18n } from '../i18n/index.ts';
 import { commandWords, text } from '../text.ts';
+import { useRecordingStore } from './recording.ts';
 
 export interface Failure {
   readonly id: number;
@@ -22,6 +26,7 @@ export const useCommandsStore = defineStore('commands', () => {
   /** Keys of the commands running now, e.g. "node.crash:3". */
   const running = reactive(new Set<string>());
   const failures = ref<Failure[]>([]);
+  const recording = useRecordingStore();
   let nextId = 1;
 
   function fail(message: string): void {
@@ -41,6 +46,12 @@ export const useCommandsStore = defineStore('commands', () => {
     input: CommandInput<C>,
     key: string = name,
   ): Promise<CommandResult> {
+    if (recording.session !== null) {
+      const why = i18n.global.t('timeline.sessionNoCommands');
+      fail(why);
+      return { status: 409, body: { error: why } };
+    }
+    if (recording.lookingBack) recording.goLive();
     const api = window.raftSociety;
     if (api === undefined) {
       fail(text.app.noDoor);

@@ -1,40 +1,19 @@
 // The society's notice board: the notable events in plain words (a new chairman, a vote, a crash,
-// a severed connection, a conflict in the minutes), newest first. Repeats fold into one line with
-// a count, so an isolated member standing for election again and again does not flood the board.
+// a severed connection, a conflict in the minutes), newest first, as they stood at the moment the
+// window shows. The words are written as events arrive (lib/society.ts); each recording keeps its
+// own (lib/notice-log.ts), so looking back or replaying a session shows that moment's board.
 
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed } from 'vue';
+import { useRecordingStore } from './recording.ts';
 
-export type Tone = 'info' | 'good' | 'warn' | 'bad';
+export type { Notice, Tone } from '../lib/notice-log.ts';
 
-export interface Notice {
-  readonly id: number;
-  readonly text: string;
-  readonly tone: Tone;
-  count: number;
-  at: number;
-}
-
-const KEEP = 40;
+/** Notices on the board at once. */
+const SHOWN = 40;
 
 export const useNoticesStore = defineStore('notices', () => {
-  const notices = ref<Notice[]>([]);
-  let nextId = 1;
-
-  function post(text: string, tone: Tone, at: number): void {
-    const recent = notices.value.slice(0, 4).find((n) => n.text === text);
-    if (recent !== undefined) {
-      recent.count++;
-      recent.at = at;
-      return;
-    }
-    notices.value.unshift({ id: nextId++, text, tone, count: 1, at });
-    if (notices.value.length > KEEP) notices.value.length = KEEP;
-  }
-
-  function clear(): void {
-    notices.value = [];
-  }
-
-  return { notices, post, clear };
+  const recording = useRecordingStore();
+  const notices = computed(() => recording.noticesAt(SHOWN));
+  return { notices };
 });
