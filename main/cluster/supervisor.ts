@@ -29,6 +29,8 @@ import {
   type LinkView,
   type MemberStatus,
   type MemberView,
+  type Network,
+  type SettingsView,
 } from '../shared/contract.ts';
 import { ClientRouter, type RouterHost } from './client-router.ts';
 import { memberIdOfEntry, readFounders, SOCIETY_RECORD } from './data-dir.ts';
@@ -89,6 +91,11 @@ class NoSuchMember extends Error {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ok = (body: unknown = { ok: true }): CommandResult => ({ status: 200, body });
+/** The ends of a directed link from its key "from>to". */
+function linkEnds(key: string): { from: number; to: number } {
+  const [from, to] = key.split('>').map(Number) as [number, number];
+  return { from, to };
+}
 
 export class Supervisor {
   private readonly members = new Map<number, Member>();
@@ -177,6 +184,8 @@ export class Supervisor {
       if (id !== null) ids.add(id);
     }
     for (const id of [...ids].sort((a, b) => a - b)) this.addMemberRecord(id);
+    // The first event says how the society starts out, so a recording alone can show it.
+    this.fault('start');
     for (const id of ids) this.spawn(id);
     await Promise.all([...ids].map((id) => this.members.get(id)!.started));
   }
@@ -245,11 +254,11 @@ export class Supervisor {
 
   private rules(): LinkRules {
     return {
-      cut: [...this.cuts].map((k) => k.split('>').map(Number) as [number, number]),
-      faults: [...this.faults].map(([k, fault]) => {
-        const [from, to] = k.split('>').map(Number) as [number, number];
-        return { from, to, fault };
+      cut: [...this.cuts].map((k) => {
+        const { from, to } = linkEnds(k);
+        return [from, to];
       }),
+      faults: [...this.faults].map(([k, fault]) => ({ ...linkEnds(k), fault })),
     };
   }
 
@@ -282,11 +291,8 @@ export class Supervisor {
   private setStatus(m: Member, status: MemberStatus, detail?: string): void {
     m.status = status;
     const pid = status === 'running' || status === 'paused' ? (m.proc?.pid ?? null) : null;
-    this.emit(
-      detail === undefined
-        ? { kind: 'member', node: m.id, status, pid }
-        : { kind: 'member', node: m.id, status, pid, detail },
-    );
+    const base = { kind: 'member' as const, node: m.id, name: m.name, status, pid };
+    this.emit(detail === undefined ? base : { ...base, detail });
   }
 
   private spawn(id: number): void {
@@ -379,6 +385,8 @@ export class Supervisor {
           first: t.first,
           last: t.last,
           progress: t.progress,
+          voters: t.voters,
+          learners: t.learners,
         });
         break;
       }
@@ -543,16 +551,32 @@ export class Supervisor {
       learners,
       nodes,
       links,
-      settings: {
-        timeScale: this.settings.timeScale,
-        preVote: this.settings.preVote,
-        checkQuorum: this.settings.checkQuorum,
-        electionTimeoutMs: this.o.electionTimeoutMs,
-        heartbeatMs: this.o.heartbeatMs,
-        snapshotThreshold: this.settings.snapshotThreshold,
-        canFreeze,
-      },
+      settings: this.settingsView(),
     };
+  }
+
+  private settingsView(): SettingsView {
+    return {
+      timeScale: this.settings.timeScale,
+      preVote: this.settings.preVote,
+      checkQuorum: this.settings.checkQuorum,
+      electionTimeoutMs: this.o.electionTimeoutMs,
+      heartbeatMs: this.o.heartbeatMs,
+      snapshotThreshold: this.settings.snapshotThreshold,
+      canFreeze,
+    };
+  }
+
+  private network(): Network {
+    return {
+      cuts: [...this.cuts].map(linkEnds),
+      faults: [...this.faults].map(([key, fault]) => ({ ...linkEnds(key), ...fault })),
+    };
+  }
+
+  /** Record something done to the cluster: in words, and the network and settings after it. */
+  private fault(description: string): void {
+    this.emit({ kind: 'fault', description, after: { network: this.network(), settings: this.settingsView() } });
   }
 
   // ---- the command door --------------------------------------------------------------------
@@ -597,7 +621,7 @@ export class Supervisor {
       if (m.proc === null) throw new Error(`${m.name} is not running`);
       this.setStatus(m, 'crashed', 'SIGKILL');
       await m.proc.kill();
-      this.emit({ kind: 'fault', description: `crash ${m.id}` });
+      this.fault(`crash ${m.id}`);
       return ok();
     },
     'node.restart': async ({ id }) => {
@@ -605,7 +629,7 @@ export class Supervisor {
       if (m.proc !== null) throw new Error(`${m.name} is still running; crash or stop it first`);
       this.spawn(m.id);
       await m.started;
-      this.emit({ kind: 'fault', description: `restart ${m.id}` });
+      this.fault(`restart ${m.id}`);
       return m.status === 'running'
         ? ok()
         : { status: 500, body: { error: `${m.name} did not start: ${m.lastError ?? 'it exited'}` } };
@@ -671,9 +695,9 @@ export class Supervisor {
       const m = this.member(id);
       const res = await this.router.leaderRequest({ t: 'membership', change: { kind: 'promoteLearner', node: m.id } });
       if (res.status !== 202) return res;
-      return (await this.committed(res))
-        ? ok({ id: m.id })
-        : { status: 504, body: { error: 'promotion not committed in time' } };
+      if (!(await this.committed(res))) return { status: 504, body: { error: 'promotion not committed in time' } };
+      this.fault(`promote ${m.id}`);
+      return ok({ id: m.id });
     },
     'leader.transfer': async ({ to }) => {
       const m = this.member(to);
@@ -692,11 +716,10 @@ export class Supervisor {
         snapshotThreshold: s.snapshotThreshold ?? this.settings.snapshotThreshold,
       };
       this.broadcast({ t: 'settings', ...this.settings });
-      this.emit({
-        kind: 'fault',
-        description: `settings: time scale ${this.settings.timeScale}, PreVote ${this.settings.preVote ? 'on' : 'off'}, CheckQuorum ${this.settings.checkQuorum ? 'on' : 'off'}, snapshot every ${this.settings.snapshotThreshold} entries`,
-      });
-      return Promise.resolve(ok(this.view().settings));
+      this.fault(
+        `settings: time scale ${this.settings.timeScale}, PreVote ${this.settings.preVote ? 'on' : 'off'}, CheckQuorum ${this.settings.checkQuorum ? 'on' : 'off'}, snapshot every ${this.settings.snapshotThreshold} entries`,
+      );
+      return Promise.resolve(ok(this.settingsView()));
     },
   };
 
@@ -710,7 +733,7 @@ export class Supervisor {
     if (m.proc === null) throw new Error(`${m.name} is not running`);
     m.proc[how]();
     this.setStatus(m, how === 'freeze' ? 'paused' : 'running', how === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
-    this.emit({ kind: 'fault', description: `${how} ${m.id}` });
+    this.fault(`${how} ${m.id}`);
     return Promise.resolve(ok());
   }
 
@@ -724,7 +747,7 @@ export class Supervisor {
 
   private applyRules(description: string): Promise<CommandResult> {
     this.broadcast({ t: 'rules', rules: this.rules() });
-    this.emit({ kind: 'fault', description });
+    this.fault(description);
     return Promise.resolve({ status: 200, body: { ok: true } });
   }
 
@@ -762,7 +785,7 @@ export class Supervisor {
       this.broadcast({ t: 'peers', peers: this.peers() });
       return res.status === 202 ? { status: 504, body: { error: 'the addition was not committed in time' } } : res;
     }
-    this.emit({ kind: 'fault', description: `add ${learner ? 'learner' : 'voter'} ${id}` });
+    this.fault(`add ${learner ? 'learner' : 'voter'} ${id}`);
     return { status: 200, body: { id, name: m.name } };
   }
 
@@ -778,7 +801,7 @@ export class Supervisor {
     rmSync(m.dataDir, { recursive: true, force: true });
     this.setStatus(m, 'stopped', 'removed from the society');
     this.broadcast({ t: 'peers', peers: this.peers() });
-    this.emit({ kind: 'fault', description: `remove ${m.id}` });
+    this.fault(`remove ${m.id}`);
     return { status: 200, body: { id: m.id } };
   }
 

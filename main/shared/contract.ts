@@ -13,16 +13,25 @@ const target = z.object({ id: nodeIdSchema }).strict();
 
 const twoMembers = { message: 'a link joins two different members' };
 
+/** How one directed link misbehaves: delay (with jitter), loss and duplication. */
+const linkFaultFields = {
+  delayMs: z.number().min(0).max(10_000),
+  jitterMs: z.number().min(0).max(10_000),
+  loss: z.number().min(0).max(1),
+  duplicate: z.number().min(0).max(1),
+  /** The faults hit only messages that carry log entries (appends, snapshots): heartbeats get through. */
+  entriesOnly: z.boolean(),
+};
+
 export const linkFaultInput = z
   .object({
     from: nodeIdSchema,
     to: nodeIdSchema,
-    delayMs: z.number().min(0).max(10_000).default(0),
-    jitterMs: z.number().min(0).max(10_000).default(0),
-    loss: z.number().min(0).max(1).default(0),
-    duplicate: z.number().min(0).max(1).default(0),
-    /** Hit only messages that carry log entries (appends, snapshots): heartbeats get through. */
-    entriesOnly: z.boolean().optional(),
+    delayMs: linkFaultFields.delayMs.default(0),
+    jitterMs: linkFaultFields.jitterMs.default(0),
+    loss: linkFaultFields.loss.default(0),
+    duplicate: linkFaultFields.duplicate.default(0),
+    entriesOnly: linkFaultFields.entriesOnly.optional(),
     oneWay: z.boolean().default(false),
   })
   .strict()
@@ -84,122 +93,175 @@ export const commandInputs = {
 export type CommandName = keyof typeof commandInputs;
 export type CommandInput<C extends CommandName> = z.output<(typeof commandInputs)[C]>;
 
-export type MemberStatus = 'starting' | 'running' | 'crashed' | 'paused' | 'stopped';
+/** `readonly` all the way down: views and events are shared, never changed after they are made. */
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+// The data the cluster shows: schemas first (a session file is validated against them, whichever
+// door reads it), the types derived from them.
+
+/** A term, an index, a count: a whole number from 0. */
+export const countSchema = z.number().int().min(0);
+/** A member id as it appears in Raft state: 0 or null where there is none. */
+const memberRefSchema = countSchema.nullable();
+
+export const memberStatusSchema = z.enum(['starting', 'running', 'crashed', 'paused', 'stopped']);
+export type MemberStatus = z.infer<typeof memberStatusSchema>;
+
+export const roleSchema = z.enum(['follower', 'precandidate', 'candidate', 'leader', 'learner']);
 
 /** One entry of a member's minutes book, as the view shows it. */
-export interface EntryView {
-  readonly index: number;
-  readonly term: number;
-  readonly kind: 'noop' | 'command' | 'membership';
-  /** Plain words: "set k = v", "decision: Approve painting contract", "add voter 6". */
-  readonly label: string;
-}
+export const entryViewSchema = z
+  .object({
+    index: countSchema,
+    term: countSchema,
+    kind: z.enum(['noop', 'command', 'membership']),
+    /** Plain words: "set k = v", "decision: Approve painting contract", "add voter 6" (values included). */
+    label: z.string().max(256 * 1024),
+  })
+  .strict();
+export type EntryView = DeepReadonly<z.infer<typeof entryViewSchema>>;
 
-export interface MemberView {
-  readonly id: MemberId;
-  readonly name: string;
-  readonly role: 'follower' | 'precandidate' | 'candidate' | 'leader' | 'learner';
-  readonly term: number;
-  readonly vote: number | null;
-  readonly leader: number | null;
-  readonly commitIndex: number;
-  readonly appliedIndex: number;
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-  readonly status: MemberStatus;
-  readonly pid: number | null;
-  readonly address: string;
-  readonly progress: readonly {
-    readonly id: number;
-    readonly next: number;
-    readonly match: number;
-    readonly state: string;
-  }[];
-}
+/** What a chairman knows of each member's log (Raft's per-follower progress). */
+const progressSchema = z.array(
+  z.object({ id: nodeIdSchema, next: countSchema, match: countSchema, state: z.string().max(64) }).strict(),
+);
 
-export interface LinkView {
-  readonly from: MemberId;
-  readonly to: MemberId;
-  readonly state: 'up' | 'cut';
-  readonly delayMs: number;
-  readonly jitterMs: number;
-  readonly loss: number;
-  readonly duplicate: number;
-  /** The faults hit only messages that carry log entries; heartbeats get through. */
-  readonly entriesOnly: boolean;
-}
+export const memberViewSchema = z
+  .object({
+    id: nodeIdSchema,
+    name: z.string().min(1).max(200),
+    role: roleSchema,
+    term: countSchema,
+    vote: memberRefSchema,
+    leader: memberRefSchema,
+    commitIndex: countSchema,
+    appliedIndex: countSchema,
+    firstIndex: countSchema,
+    lastIndex: countSchema,
+    status: memberStatusSchema,
+    pid: z.number().int().min(0).nullable(),
+    address: z.string().max(4096),
+    progress: progressSchema,
+  })
+  .strict();
+export type MemberView = DeepReadonly<z.infer<typeof memberViewSchema>>;
 
-export interface ClusterView {
-  readonly term: number;
-  readonly leaderId: number | null;
-  readonly voters: readonly number[];
-  readonly learners: readonly number[];
-  readonly nodes: readonly MemberView[];
-  readonly links: readonly LinkView[];
-  readonly settings: {
-    readonly timeScale: number;
-    readonly preVote: boolean;
-    readonly checkQuorum: boolean;
-    readonly electionTimeoutMs: readonly [number, number];
-    readonly heartbeatMs: number;
+export const linkViewSchema = z
+  .object({ from: nodeIdSchema, to: nodeIdSchema, state: z.enum(['up', 'cut']), ...linkFaultFields })
+  .strict();
+export type LinkView = DeepReadonly<z.infer<typeof linkViewSchema>>;
+
+export const settingsViewSchema = z
+  .object({
+    timeScale: z.number().min(0.01).max(1),
+    preVote: z.boolean(),
+    checkQuorum: z.boolean(),
+    electionTimeoutMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    heartbeatMs: z.number().min(0),
     /** Applied entries after which each member takes a snapshot. */
-    readonly snapshotThreshold: number;
+    snapshotThreshold: z.number().int().min(2).max(1_000_000),
     /** Freeze/thaw needs SIGSTOP/SIGCONT, which Windows lacks. */
-    readonly canFreeze: boolean;
-  };
-}
+    canFreeze: z.boolean(),
+  })
+  .strict();
+export type SettingsView = DeepReadonly<z.infer<typeof settingsViewSchema>>;
+
+export const clusterViewSchema = z
+  .object({
+    term: countSchema,
+    leaderId: nodeIdSchema.nullable(),
+    voters: z.array(nodeIdSchema),
+    learners: z.array(nodeIdSchema),
+    nodes: z.array(memberViewSchema),
+    links: z.array(linkViewSchema),
+    settings: settingsViewSchema,
+  })
+  .strict();
+export type ClusterView = DeepReadonly<z.infer<typeof clusterViewSchema>>;
+
+/**
+ * The network as the supervisor set it: the directed links that are cut and the ones that
+ * misbehave. Every other link between members is up and well.
+ */
+/** Who votes and who only learns. */
+export const configurationShape = { voters: z.array(nodeIdSchema), learners: z.array(nodeIdSchema) };
+
+export const networkSchema = z
+  .object({
+    cuts: z.array(z.object({ from: nodeIdSchema, to: nodeIdSchema }).strict()),
+    faults: z.array(z.object({ from: nodeIdSchema, to: nodeIdSchema, ...linkFaultFields }).strict()),
+  })
+  .strict();
+export type Network = DeepReadonly<z.infer<typeof networkSchema>>;
+
+/** A member's Raft state as it reports it (a `state` event), and as a recorded moment keeps it. */
+export const raftStateShape = {
+  role: roleSchema,
+  term: countSchema,
+  vote: memberRefSchema,
+  leader: memberRefSchema,
+  commit: countSchema,
+  applied: countSchema,
+  first: countSchema,
+  last: countSchema,
+  progress: progressSchema,
+};
+
+const stamp = { seq: z.number().int().min(1), at: z.number() };
+const event = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.object({ ...stamp, kind: z.literal(kind), ...shape }).strict();
 
 /** The event stream: everything the cluster did, in order, stamped by the supervisor. */
-export type ClusterEvent = { readonly seq: number; readonly at: number } & (
-  | {
-      readonly kind: 'member';
-      readonly node: number;
-      readonly status: MemberStatus;
-      readonly pid: number | null;
-      readonly detail?: string;
-    }
-  | {
-      readonly kind: 'state';
-      readonly node: number;
-      /** When the member changed, by its own clock (`at` is when the supervisor recorded it, a telemetry batch later). */
-      readonly memberAt: number;
-      readonly role: MemberView['role'];
-      readonly term: number;
-      readonly vote: number | null;
-      readonly leader: number | null;
-      readonly commit: number;
-      readonly applied: number;
-      readonly first: number;
-      readonly last: number;
-      readonly progress: MemberView['progress'];
-    }
-  | {
-      readonly kind: 'message';
-      readonly node: number;
-      /** When the member sent, received or dropped it, by its own clock. */
-      readonly memberAt: number;
-      readonly phase: 'sent' | 'received' | 'dropped';
-      readonly reason?: string;
-      readonly type: string;
-      readonly from: number;
-      readonly to: number;
-      readonly term: number;
-      readonly detail: string;
-    }
-  | {
-      readonly kind: 'append';
-      readonly node: number;
-      readonly entries: readonly EntryView[];
-      readonly overwrote: number | null;
-    }
-  | { readonly kind: 'apply'; readonly node: number; readonly entry: EntryView }
-  | { readonly kind: 'snapshot'; readonly node: number; readonly index: number; readonly how: 'taken' | 'installed' }
-  | { readonly kind: 'vote'; readonly node: number; readonly term: number; readonly candidate: number }
-  | { readonly kind: 'frame'; readonly node: number; readonly reason: string }
-  | { readonly kind: 'fault'; readonly description: string }
-  | { readonly kind: 'safety'; readonly property: string; readonly message: string }
-  | { readonly kind: 'client'; readonly op: string; readonly status: number; readonly latencyMs: number }
-);
+export const clusterEventSchema = z.discriminatedUnion('kind', [
+  event('member', {
+    node: nodeIdSchema,
+    /** The member's name, so a recording alone can show it. */
+    name: z.string().min(1).max(200),
+    status: memberStatusSchema,
+    pid: z.number().int().min(0).nullable(),
+    detail: z.string().max(4096).exactOptional(),
+  }),
+  event('state', {
+    node: nodeIdSchema,
+    /** When the member changed, by its own clock (`at` is when the supervisor recorded it, a telemetry batch later). */
+    memberAt: z.number(),
+    ...raftStateShape,
+    /** The configuration as this member knows it. */
+    ...configurationShape,
+  }),
+  event('message', {
+    node: nodeIdSchema,
+    /** When the member sent, received or dropped it, by its own clock. */
+    memberAt: z.number(),
+    phase: z.enum(['sent', 'received', 'dropped']),
+    reason: z.string().max(4096).exactOptional(),
+    type: z.string().max(64),
+    from: nodeIdSchema,
+    to: nodeIdSchema,
+    term: countSchema,
+    detail: z.string().max(4096),
+  }),
+  event('append', { node: nodeIdSchema, entries: z.array(entryViewSchema), overwrote: countSchema.nullable() }),
+  event('apply', { node: nodeIdSchema, entry: entryViewSchema }),
+  event('snapshot', { node: nodeIdSchema, index: countSchema, how: z.enum(['taken', 'installed']) }),
+  event('vote', { node: nodeIdSchema, term: countSchema, candidate: nodeIdSchema }),
+  event('frame', { node: nodeIdSchema, reason: z.string().max(4096) }),
+  /**
+   * Something done to the cluster, in words (`description`), and the network and settings as they
+   * are after it, so a recording alone can show them.
+   */
+  event('fault', {
+    description: z.string().max(4096),
+    after: z.object({ network: networkSchema, settings: settingsViewSchema }).strict(),
+  }),
+  event('safety', { property: z.string().max(200), message: z.string().max(4096) }),
+  event('client', { op: z.string().max(64), status: z.number().int(), latencyMs: z.number().min(0) }),
+]);
+export type ClusterEvent = DeepReadonly<z.infer<typeof clusterEventSchema>>;
 
 /** The API's answer to a client command: an HTTP-like status and a body. */
 export interface CommandResult {

@@ -28,6 +28,8 @@ const state = (
   first: 1,
   last,
   progress: [],
+  voters: [1, 2, 3],
+  learners: [],
 });
 
 test('an election lasts from the first candidacy to the new leader', () => {
@@ -35,7 +37,7 @@ test('an election lasts from the first candidacy to the new leader', () => {
   m.add(state(1000, 2, 'candidate', 1));
   m.add(state(1040, 3, 'candidate', 1));
   m.add(state(1180, 2, 'leader', 1, 0, 1));
-  m.add({ seq: ++seq, at: 5000, kind: 'member', node: 2, status: 'crashed', pid: null });
+  m.add({ seq: ++seq, at: 5000, kind: 'member', node: 2, name: 'Priya - Building B', status: 'crashed', pid: null });
   m.add(state(5200, 1, 'candidate', 2));
   m.add(state(5371, 1, 'leader', 2, 1, 2));
   const s = m.snapshot(6000);

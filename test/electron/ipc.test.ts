@@ -93,7 +93,7 @@ class FakeDoor implements SocietyDoor {
   emit(n = 1): void {
     for (let i = 0; i < n; i++) {
       const seq = this.recording.length + 1;
-      const e: ClusterEvent = { seq, at: Date.now(), kind: 'fault', description: `e${seq}` };
+      const e: ClusterEvent = { seq, at: Date.now(), kind: 'frame', node: 1, reason: `e${seq}` };
       this.recording.push(e);
       for (const l of this.listeners) l(e);
     }

@@ -143,7 +143,7 @@ test('execute invokes the execute channel with { name, input } and returns the a
 
 const view = { term: 1, leaderId: 1 } as unknown as ClusterView;
 const events = (...seqs: number[]): ClusterEvent[] =>
-  seqs.map((seq) => ({ seq, at: 0, kind: 'fault', description: `e${seq}` }));
+  seqs.map((seq) => ({ seq, at: 0, kind: 'frame', node: 1, reason: `e${seq}` }));
 
 function recorder(log: string[], name: string, fail = false): SocietyListener {
   return {

@@ -99,6 +99,7 @@ test(
       'notices.faults.joinsLearner',
       'notices.faults.joinsVoter',
       'notices.faults.leaves',
+      'notices.faults.promoted',
       'notices.details.removed',
       'books.entries.noop',
       'books.entries.decision',
@@ -131,7 +132,10 @@ test("the supervisor's other member details are said in words too", () => {
     ['exited (code 1)', 'notices.details.exitedCode'],
     ['its addition was not committed', 'notices.details.notAdded'],
   ] as const) {
-    const n = noticeOf({ seq: 1, at: 0, kind: 'member', node: 1, status: 'crashed', pid: null, detail }, members);
+    const n = noticeOf(
+      { seq: 1, at: 0, kind: 'member', node: 1, name: 'Rajesh - Building A', status: 'crashed', pid: null, detail },
+      members,
+    );
     assert.ok(n !== null && typeof n.said === 'object' && 'key' in n.said);
     assert.deepEqual(keysOf(n.said), ['notices.memberDetail', 'members.status.crashed', key]);
   }

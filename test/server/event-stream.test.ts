@@ -36,7 +36,7 @@ const door = {
 } as unknown as ClusterDoor;
 
 let seq = 0;
-const event = (): ClusterEvent => ({ kind: 'fault', description: 'test', seq: ++seq, at: Date.now() });
+const event = (): ClusterEvent => ({ kind: 'frame', node: 1, reason: 'test', seq: ++seq, at: Date.now() });
 
 function client(sink: Sink, o: Partial<EventStreamOptions> = {}): StreamClient {
   return new StreamClient(sink, door, 'admin', [], { ...defaultStreamOptions, ...o }, () => undefined);

@@ -15,7 +15,7 @@ test('a leader sends heartbeats at the configured 50 ms on average', async (t) =
   const sent = c.sup
     .events(since)
     .filter((e) => e.kind === 'message' && e.phase === 'sent' && e.type === 'heartbeat' && e.from === leader);
-  const to = sent[0]!.kind === 'message' ? sent[0]!.to : 0;
+  const to = sent[0]!.kind === 'message' ? sent[0].to : 0;
   const times = sent.flatMap((e) => (e.kind === 'message' && e.to === to ? [e.memberAt] : []));
   const mean = (times.at(-1)! - times[0]!) / (times.length - 1);
   t.diagnostic(`${times.length} heartbeats to member ${to}, ${mean.toFixed(2)} ms apart on average`);

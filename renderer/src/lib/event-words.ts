@@ -62,13 +62,19 @@ function faultWords(d: string, members: Members): Arg | null {
     return words('notices.faults.partition', { groups: groups.join('  |  ') });
   }
   if (d === 'heal') return words('notices.faults.heal');
-  if (/^(crash|restart|freeze|thaw) \d+$/.test(d)) return null;
+  // Member events say these; the first event only says how the society starts out.
+  if (d === 'start' || /^(crash|restart|freeze|thaw) \d+$/.test(d)) return null;
+  if ((m = /^promote (\d+)$/.exec(d)) !== null) return words('notices.faults.promoted', { name: name(m[1]) });
   if ((m = /^add (voter|learner) (\d+)$/.exec(d)) !== null)
     return words(m[1] === 'voter' ? 'notices.faults.joinsVoter' : 'notices.faults.joinsLearner', { name: name(m[2]) });
   if ((m = /^remove (\d+)$/.exec(d)) !== null) return words('notices.faults.leaves', { name: name(m[1]) });
   if ((m = /^link (\d+)(<->|->)(\d+): (.*)$/.exec(d)) !== null)
     return words('notices.faults.link', { a: at(m[1]), arrow: arrow(m[2]), b: at(m[3]), what: linkFaultWords(m[4]!) });
-  if ((m = /^settings: time scale ([\d.]+), PreVote (on|off), CheckQuorum (on|off), snapshot every (\d+) entries$/.exec(d)) !== null)
+  if (
+    (m = /^settings: time scale ([\d.]+), PreVote (on|off), CheckQuorum (on|off), snapshot every (\d+) entries$/.exec(
+      d,
+    )) !== null
+  )
     return words('notices.faults.settings', {
       speed: speedWords(Number(m[1])),
       preVote: onOff(m[2]),

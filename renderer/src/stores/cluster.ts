@@ -1,45 +1,23 @@
-// The cluster as the window knows it: derived from the door's hello (a ClusterView) and the event
-// stream that follows. Members' Raft state comes from `state` and `member` events; each member's
-// minutes book from its `append` events (a later append from an index replaces everything from that
-// index on, as in the member's log) and is stamped committed as the member's commit index passes
-// each entry. Links, settings and the configuration are read from the view, refreshed after every
-// `fault` event (the event only describes the change in words).
+// The cluster as the window shows it: a reactive copy of one state of the recording (the newest
+// while live, an earlier one while looking back; lib/society-state.ts makes them). `show` copies a
+// state in, changing only what differs, so a component redraws only what changed.
 
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, shallowReactive } from 'vue';
-import type {
-  ClusterEvent,
-  ClusterView,
-  EntryView,
-  LinkView,
-  MemberStatus,
-  MemberView,
-} from '../../../main/shared/contract.ts';
+import { computed, reactive, ref, shallowReactive, shallowRef } from 'vue';
+import type { LinkView, MemberView, Network, SettingsView } from '../../../main/shared/contract.ts';
+import {
+  configurationOf,
+  defaultSettings,
+  leaderOf,
+  linkOf,
+  linksOf,
+  type MemberState,
+  type SocietyState,
+} from '../lib/society-state.ts';
 import type { Arg } from '../lib/words.ts';
 
+export type Member = MemberState;
 export type Role = MemberView['role'];
-
-export interface Member {
-  readonly id: number;
-  name: string;
-  role: Role;
-  term: number;
-  vote: number | null;
-  leader: number | null;
-  commit: number;
-  applied: number;
-  first: number;
-  last: number;
-  status: MemberStatus;
-  pid: number | null;
-  progress: MemberView['progress'];
-  /** performance.now() when its election timer last restarted: heard the chairman, voted, stood. */
-  timerResetAt: number;
-  /** The minutes book as seen in events: consecutive entries, oldest first. */
-  readonly book: EntryView[];
-  /** Entries at or below this index are in a snapshot (compacted). */
-  snapshotIndex: number;
-}
 
 export type Connection =
   | { readonly state: 'connecting' }
@@ -47,247 +25,99 @@ export type Connection =
   /** The reason, in words where we know its form (connection-words.ts). */
   | { readonly state: 'lost'; readonly reason: Arg };
 
-export type Settings = ClusterView['settings'];
+export type Settings = SettingsView;
 
-const linkKey = (from: number, to: number): string => `${from}>${to}`;
-/** Entries kept per minutes book; older ones are forgotten by the view (the member keeps them). */
-const BOOK_LIMIT = 5000;
-
-/** Does `e` restart `m`'s election timer? A notice or pages from a chairman, or granting a vote. */
-function resetsTimer(e: ClusterEvent & { kind: 'message' }, m: Member): boolean {
-  return (
-    e.phase === 'received' &&
-    e.node === m.id &&
-    e.term >= m.term &&
-    (e.type === 'heartbeat' || e.type === 'append' || e.type === 'snapshot')
-  );
+/** Make `shown` hold the entries of `book`, touching only the part that differs (usually the end). */
+function syncBook(shown: Member['book'], book: Member['book']): void {
+  if (shown.length === book.length && shown[0] === book[0] && shown.at(-1) === book.at(-1)) return;
+  // Entries dropped from the front (the book's limit) keep their successors' places.
+  const offset = book.length === 0 ? -1 : shown.indexOf(book[0]!);
+  if (offset > 0) shown.splice(0, offset);
+  let same = 0;
+  const n = Math.min(shown.length, book.length);
+  while (same < n && shown[same] === book[same]) same++;
+  shown.length = same;
+  for (let i = same; i < book.length; i++) shown.push(book[i]!);
 }
 
 export const useClusterStore = defineStore('cluster', () => {
   const connection = ref<Connection>({ state: 'connecting' });
   const members = reactive(new Map<number, Member>());
-  const links = reactive(new Map<string, LinkView>());
-  const voters = ref<readonly number[]>([]);
-  const learners = ref<readonly number[]>([]);
-  const settings = ref<Settings>({
-    timeScale: 1,
-    preVote: true,
-    checkQuorum: true,
-    electionTimeoutMs: [150, 300],
-    heartbeatMs: 50,
-    snapshotThreshold: 1000,
-    canFreeze: true,
-  });
-  /** The seq of the hello's view; events at or below it are history (minutes books only). */
-  const helloSeq = ref(0);
-  /** The last event applied. */
-  const lastSeq = ref(0);
-  /** Set when the view must be read again (after a fault or an unknown member). */
-  const needsRefresh = ref(0);
+  const network = shallowRef<Network>({ cuts: [], faults: [] });
+  const settings = shallowRef<Settings>(defaultSettings);
 
   const memberList = computed(() => [...members.values()].sort((a, b) => a.id - b.id));
-  const leader = computed<Member | null>(() => {
-    let best: Member | null = null;
-    for (const m of members.values())
-      if (m.role === 'leader' && m.status === 'running' && (best === null || m.term > best.term)) best = m;
-    return best;
-  });
+  const leader = computed<Member | null>(() => leaderOf(members.values()));
   const term = computed(() => Math.max(0, ...[...members.values()].map((m) => m.term)));
+  const configuration = computed(() => configurationOf(members.values()));
+  const voters = computed(() => configuration.value.voters);
+  const learners = computed(() => configuration.value.learners);
   const majority = computed(() => Math.floor(voters.value.length / 2) + 1);
+  const links = computed(() =>
+    linksOf(
+      network.value,
+      memberList.value.map((m) => m.id),
+    ),
+  );
 
-  function blankMember(id: number, name: string): Member {
-    return {
-      id,
-      name,
-      role: 'follower',
-      term: 0,
-      vote: null,
-      leader: null,
-      commit: 0,
-      applied: 0,
-      first: 0,
-      last: 0,
-      status: 'starting',
-      pid: null,
-      progress: [],
-      timerResetAt: performance.now(),
-      book: shallowReactive<EntryView[]>([]),
-      snapshotIndex: 0,
-    };
-  }
-
-  /** Take the view's links, settings, configuration and names; add and drop members to match it. */
-  function adoptView(view: ClusterView, withMemberState: boolean): void {
-    voters.value = view.voters;
-    learners.value = view.learners;
-    settings.value = view.settings;
-    links.clear();
-    for (const l of view.links) links.set(linkKey(l.from, l.to), l);
-    const ids = new Set(view.nodes.map((n) => n.id));
-    for (const id of [...members.keys()]) if (!ids.has(id)) members.delete(id);
-    for (const n of view.nodes) {
-      let m = members.get(n.id);
-      if (m === undefined) {
-        m = blankMember(n.id, n.name);
-        members.set(n.id, m);
-        withMemberState = true;
+  /** Show `state`: copy it in (it may be changed or reused by the recording afterwards). */
+  function show(state: SocietyState): void {
+    for (const id of [...members.keys()]) if (!state.members.has(id)) members.delete(id);
+    for (const m of state.members.values()) {
+      const shown = members.get(m.id);
+      if (shown === undefined) {
+        members.set(m.id, { ...m, book: shallowReactive([...m.book]) });
+        continue;
       }
-      m.name = n.name;
-      if (!withMemberState) continue;
-      Object.assign(m, {
-        role: n.role,
-        term: n.term,
-        vote: n.vote,
-        leader: n.leader,
-        commit: n.commitIndex,
-        applied: n.appliedIndex,
-        first: n.firstIndex,
-        last: n.lastIndex,
-        status: n.status,
-        pid: n.pid,
-        progress: n.progress,
-      });
-      // A member that is down reports nothing (last 0): its book stays as it was seen.
-      if (n.status === 'running' || n.status === 'paused') trimBook(m);
+      // Only what differs: setting a reactive field to the same value triggers nothing.
+      shown.name = m.name;
+      shown.role = m.role;
+      shown.term = m.term;
+      shown.vote = m.vote;
+      shown.leader = m.leader;
+      shown.commit = m.commit;
+      shown.applied = m.applied;
+      shown.first = m.first;
+      shown.last = m.last;
+      shown.status = m.status;
+      shown.pid = m.pid;
+      shown.progress = m.progress;
+      shown.timerResetAt = m.timerResetAt;
+      shown.snapshotIndex = m.snapshotIndex;
+      shown.config = m.config;
+      syncBook(shown.book, m.book);
     }
+    network.value = state.network;
+    settings.value = state.settings;
   }
 
-  function hello(view: ClusterView, seq: number): void {
-    // A hello behind what we applied comes from a new cluster: forget the old one entirely.
-    if (seq < lastSeq.value) {
-      members.clear();
-      lastSeq.value = 0;
-    }
-    helloSeq.value = seq;
+  function connected(): void {
     connection.value = { state: 'live' };
-    adoptView(view, true);
-  }
-
-  function refreshed(view: ClusterView): void {
-    adoptView(view, false);
   }
 
   function disconnected(reason: Arg): void {
     connection.value = { state: 'lost', reason };
   }
 
-  /** The member's log ends at `last`: entries past it were never kept (a torn tail, a truncation). */
-  function trimBook(m: Member): void {
-    const past = m.book.findIndex((e) => e.index > m.last);
-    if (past >= 0) m.book.splice(past);
-  }
-
-  function append(m: Member, entries: readonly EntryView[]): void {
-    const first = entries[0];
-    if (first === undefined) return;
-    const start = m.book[0]?.index;
-    if (start === undefined || first.index < start || first.index > m.book.at(-1)!.index + 1) {
-      // Nothing kept yet, or a gap we did not see: the book restarts at these entries.
-      m.book.splice(0, m.book.length, ...entries);
-    } else {
-      m.book.splice(first.index - start, m.book.length, ...entries);
-    }
-    if (m.book.length > BOOK_LIMIT) m.book.splice(0, m.book.length - BOOK_LIMIT);
-  }
-
-  /**
-   * Apply one event. `history` events (at or below the hello's seq) only rebuild the minutes
-   * books: the view already holds everything else as it is now.
-   */
-  function apply(e: ClusterEvent): void {
-    if (e.seq <= lastSeq.value) return;
-    lastSeq.value = e.seq;
-    const history = e.seq <= helloSeq.value;
-    switch (e.kind) {
-      case 'append': {
-        const m = members.get(e.node);
-        if (m !== undefined) append(m, e.entries);
-        return;
-      }
-      case 'snapshot': {
-        const m = members.get(e.node);
-        if (m === undefined) return;
-        m.snapshotIndex = e.index;
-        if (e.how === 'installed') m.book.splice(0);
-        return;
-      }
-      case 'state': {
-        if (history) return;
-        const m = members.get(e.node);
-        if (m === undefined) {
-          needsRefresh.value++;
-          return;
-        }
-        if (m.role !== e.role || m.term !== e.term) m.timerResetAt = performance.now();
-        Object.assign(m, {
-          role: e.role,
-          term: e.term,
-          vote: e.vote,
-          leader: e.leader,
-          commit: e.commit,
-          applied: e.applied,
-          first: e.first,
-          last: e.last,
-          progress: e.progress,
-        });
-        trimBook(m);
-        return;
-      }
-      case 'member': {
-        if (history) return;
-        const m = members.get(e.node);
-        if (m === undefined || e.status === 'stopped') {
-          needsRefresh.value++;
-          return;
-        }
-        m.status = e.status;
-        m.pid = e.pid;
-        if (e.status === 'running' || e.status === 'starting') m.timerResetAt = performance.now();
-        if (e.status === 'crashed') m.role = m.role === 'learner' ? 'learner' : 'follower';
-        return;
-      }
-      case 'message': {
-        if (history) return;
-        const m = members.get(e.node);
-        if (m !== undefined && resetsTimer(e, m)) m.timerResetAt = performance.now();
-        return;
-      }
-      case 'vote': {
-        if (history) return;
-        const m = members.get(e.node);
-        if (m !== undefined) m.timerResetAt = performance.now();
-        return;
-      }
-      case 'fault':
-        if (!history) needsRefresh.value++;
-        return;
-      default:
-        return;
-    }
-  }
-
   function link(from: number, to: number): LinkView | undefined {
-    return links.get(linkKey(from, to));
+    return linkOf(links.value, from, to);
   }
 
   return {
     connection,
     members,
-    links,
-    voters,
-    learners,
+    network,
     settings,
-    helloSeq,
-    lastSeq,
-    needsRefresh,
     memberList,
     leader,
     term,
+    voters,
+    learners,
     majority,
-    hello,
-    refreshed,
+    links,
+    show,
+    connected,
     disconnected,
-    apply,
     link,
   };
 });

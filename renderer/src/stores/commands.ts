@@ -1,12 +1,15 @@
 // Every command goes through window.raftSociety.execute, here: what is running (so its button can
 // say so) and what failed (shown until dismissed, in words, with the API's status and reason; kept
-// as words so a change of language says it again).
+// as words so a change of language says it again). Commands act on the live society: one given
+// while looking back returns the view to now, so its effect is seen; while a recorded session is
+// open there is no society to act on.
 
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { CommandInput, CommandName, CommandResult } from '../../../main/shared/contract.ts';
 import { errorWords } from '../lib/connection-words.ts';
 import { words, type Words } from '../lib/words.ts';
+import { useRecordingStore } from './recording.ts';
 
 export interface Failure {
   readonly id: number;
@@ -24,6 +27,7 @@ export const useCommandsStore = defineStore('commands', () => {
   /** Keys of the commands running now, e.g. "node.crash:3". */
   const running = reactive(new Set<string>());
   const failures = ref<Failure[]>([]);
+  const recording = useRecordingStore();
   let nextId = 1;
 
   function fail(message: Words): void {
@@ -54,6 +58,11 @@ export const useCommandsStore = defineStore('commands', () => {
     input: CommandInput<C>,
     key: string = name,
   ): Promise<CommandResult> {
+    if (recording.session !== null) {
+      fail(words('timeline.sessionNoCommands'));
+      return { status: 409, body: { error: 'a recorded session is open: there is no society to act on' } };
+    }
+    if (recording.lookingBack) recording.goLive();
     const api = window.raftSociety;
     if (api === undefined) {
       fail(words('app.noDoor'));

@@ -64,7 +64,7 @@ function windowDoor(recording: ReturnType<typeof useRecordingStore>): LessonDoor
     },
     subscribe: (listener) =>
       recording.$onAction(({ name, args, after }) => {
-        if (name === 'record') after(() => listener(args[0]));
+        if (name === 'receive') after(() => listener(args[0]));
       }),
   };
 }

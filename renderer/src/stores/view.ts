@@ -2,7 +2,8 @@
 // preference, which member's minutes are open, which menu is open where.
 
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
+import { useRecordingStore } from './recording.ts';
 
 export type Menu =
   | {
@@ -22,9 +23,21 @@ export type Menu =
     };
 
 export const useViewStore = defineStore('view', () => {
-  const paused = ref(false);
-  /** Events held back while the view is paused. */
-  const waiting = ref(0);
+  const recording = useRecordingStore();
+  /**
+   * The view stands still at one moment of the recording (looking back, or paused at now) while the
+   * cluster keeps running. Resuming returns to the live view (or plays an opened session on).
+   */
+  const paused = computed({
+    get: () => recording.cursor !== null && !recording.playing,
+    set: (pause: boolean) => {
+      if (pause) recording.pause();
+      else if (recording.session !== null) recording.play();
+      else recording.goLive();
+    },
+  });
+  /** Events recorded after the moment shown. */
+  const waiting = computed(() => recording.lastSeq - recording.shownSeq);
   const query = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
   const reducedMotion = ref(query?.matches ?? false);
   query?.addEventListener('change', (e) => (reducedMotion.value = e.matches));

@@ -31,8 +31,10 @@ export default {
     joinsVoter: '{name} joins as a voting member',
     joinsLearner: '{name} joins as a learner',
     leaves: '{name} leaves the society',
+    promoted: '{name} becomes a voting member (learner promoted)',
     link: 'Connection {a} {arrow} {b}: {what}',
     linkFault: 'delay {delay}±{jitter} ms, loss {loss}, duplicate {duplicate}',
-    settings: 'Settings: speed {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}, snapshot every {threshold} entries',
+    settings:
+      'Settings: speed {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}, snapshot every {threshold} entries',
   },
 };

@@ -31,6 +31,7 @@ export default {
     joinsVoter: '{name} मतदाता सदस्य के रूप में शामिल',
     joinsLearner: '{name} प्रशिक्षु के रूप में शामिल',
     leaves: '{name} ने सोसाइटी छोड़ी',
+    promoted: '{name} अब मतदान करने वाले सदस्य हैं (लर्नर से प्रमोट)',
     link: 'कनेक्शन {a} {arrow} {b}: {what}',
     linkFault: 'देरी {delay}±{jitter} मि.से., नुकसान {loss}, दोहराव {duplicate}',
     settings: 'सेटिंग: गति {speed}, PreVote {preVote}, CheckQuorum {checkQuorum}, हर {threshold} प्रविष्टियों पर स्नैपशॉट',
