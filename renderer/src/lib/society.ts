@@ -9,6 +9,7 @@ import { useClusterStore } from '../stores/cluster.ts';
 import { travelMs, useMessagesStore } from '../stores/messages.ts';
 import { useNoticesStore, type Tone } from '../stores/notices.ts';
 import { useRecordingStore } from '../stores/recording.ts';
+import { useSessionStore } from '../stores/session.ts';
 import { useViewStore } from '../stores/view.ts';
 import { text } from '../text.ts';
 import { letter, shortName } from './names.ts';
@@ -22,6 +23,7 @@ export function connectSociety(): () => void {
   const notices = useNoticesStore();
   const view = useViewStore();
   const recording = useRecordingStore();
+  const session = useSessionStore();
   const api = window.raftSociety;
   if (api === undefined) {
     cluster.disconnected(text.app.noDoor);
@@ -104,7 +106,8 @@ export function connectSociety(): () => void {
   let held: Held[] = [];
 
   const listener: SocietyListener = {
-    hello(v, seq) {
+    hello(v, seq, s) {
+      session.adopt(s);
       recording.recordView(v, seq);
       if (view.paused) {
         held.push({ hello: v, seq });

@@ -4,7 +4,9 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { CommandInput, CommandName, CommandResult } from '../../../main/shared/contract.ts';
+import { i18n } from '../i18n/index.ts';
 import { commandWords, text } from '../text.ts';
+import { useSessionStore } from './session.ts';
 
 export interface Failure {
   readonly id: number;
@@ -22,6 +24,7 @@ export const useCommandsStore = defineStore('commands', () => {
   /** Keys of the commands running now, e.g. "node.crash:3". */
   const running = reactive(new Set<string>());
   const failures = ref<Failure[]>([]);
+  const session = useSessionStore();
   let nextId = 1;
 
   function fail(message: string): void {
@@ -45,6 +48,12 @@ export const useCommandsStore = defineStore('commands', () => {
     if (api === undefined) {
       fail(text.app.noDoor);
       return { status: 503, body: { error: text.app.noDoor } };
+    }
+    // A viewer's commands would be refused (403): say why here instead of asking.
+    if (session.viewer) {
+      const why = i18n.global.t('workshop.viewerRefused');
+      fail(why);
+      return { status: 403, body: { error: why } };
     }
     running.add(key);
     try {
