@@ -4,7 +4,7 @@
 // the recorded events up to that hello (history, as the browser door replays them), and then the
 // live events, in batches of at most one per animation frame.
 
-import { ipcChannels, type SocietyApi, type SocietyListener } from '../main/shared/bridge.ts';
+import { ipcChannels, type Session, type SocietyApi, type SocietyListener } from '../main/shared/bridge.ts';
 import type { CommandResult } from '../main/shared/contract.ts';
 import type { StreamMessage } from '../main/electron/messages.ts';
 
@@ -25,6 +25,9 @@ function safely(f: () => void): void {
   }
 }
 
+/** The desktop window is its owner's: it may do everything, and there is no one to share it with. */
+const desktopSession: Session = { access: 'admin', share: null };
+
 function isMessage(m: unknown): m is StreamMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
 }
@@ -40,7 +43,7 @@ export function createSocietyApi(ipc: Ipc): SocietyApi {
         const l = listeners.get(message.id);
         if (l !== undefined)
           safely(() => {
-            l.hello(message.view, message.seq);
+            l.hello(message.view, message.seq, desktopSession);
           });
         return;
       }

@@ -4,9 +4,10 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Access } from '../shared/bridge.ts';
 import { isLoopback } from './options.ts';
 
-export type Access = 'admin' | 'viewer';
+export type { Access };
 
 export interface AuthConfig {
   readonly token: string | null;

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { EventBatcher } from '../cluster/event-batcher.ts';
+import type { JoinLink } from '../shared/bridge.ts';
 import type { ClusterEvent, CommandResult } from '../shared/contract.ts';
 import { firstIssue } from '../shared/first-issue.ts';
 import type { Access } from './auth.ts';
@@ -206,9 +207,16 @@ export class EventStream {
   private lastSeq: number;
   private readonly o: EventStreamOptions;
   private readonly door: ClusterDoor;
+  private readonly shareFor: (access: Access) => readonly JoinLink[] | null;
 
-  constructor(door: ClusterDoor, options: Partial<EventStreamOptions> = {}) {
+  /** `shareFor`: the join links a hello carries for this access (see Session in main/shared/bridge.ts). */
+  constructor(
+    door: ClusterDoor,
+    options: Partial<EventStreamOptions> = {},
+    shareFor: (access: Access) => readonly JoinLink[] | null = () => null,
+  ) {
     this.door = door;
+    this.shareFor = shareFor;
     this.o = { ...defaultStreamOptions, ...options };
     this.lastSeq = door.events(0).at(-1)?.seq ?? 0;
     this.unsubscribe = door.subscribe((e) => {
@@ -228,7 +236,7 @@ export class EventStream {
     // The replay and the subscription are taken in the same tick, so no event falls between them.
     const backlog = since === null ? [] : this.door.events(since);
     const client: StreamClient = new StreamClient(ws, this.door, access, [], this.o, () => this.clients.delete(client));
-    client.send({ type: 'hello', view: this.door.view(), seq: this.lastSeq, access });
+    client.send({ type: 'hello', view: this.door.view(), seq: this.lastSeq, access, share: this.shareFor(access) });
     for (const e of backlog) client.push(e);
     this.clients.add(client);
     ws.on('message', (data, isBinary) => {

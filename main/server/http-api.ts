@@ -12,6 +12,7 @@ import type { Supervisor } from '../cluster/supervisor.ts';
 import type { CommandName, CommandResult } from '../shared/contract.ts';
 import { accessOf, originProblem, presentedToken, type Access, type AuthConfig } from './auth.ts';
 import { EventStream, type EventStreamOptions } from './event-stream.ts';
+import type { ViewerJoin } from './join.ts';
 
 /** What the API needs of the supervisor. */
 export type ClusterDoor = Pick<Supervisor, 'execute' | 'view' | 'events' | 'violations' | 'metrics' | 'subscribe'>;
@@ -24,6 +25,8 @@ export interface ApiOptions {
   /** Serve a built UI from here at `/`; null: a plain-text page that lists the API. */
   readonly staticDir: string | null;
   readonly stream?: Partial<EventStreamOptions>;
+  /** How viewers join (/j/<code>, the links an admin's hello carries), known once the server listens; null: no viewer token. */
+  readonly join?: () => ViewerJoin | null;
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -38,6 +41,7 @@ interface RouteContext {
   readonly params: Readonly<Record<string, number>>;
   readonly body: Json;
   readonly query: URLSearchParams;
+  readonly access: Access;
 }
 
 interface Route {
@@ -169,6 +173,13 @@ export const routes: readonly Route[] = [
       if (typeof limit === 'string') return bad(limit);
       return { status: 200, body: door.events(since).slice(0, limit) };
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/whoami',
+    changes: false,
+    summary: 'what the token presented may do: { access: "admin" | "viewer" }',
+    run: (_door, { access }) => ({ status: 200, body: { access } }),
   },
   {
     method: 'GET',
@@ -372,8 +383,13 @@ export interface Api {
 
 const isApi = (pathname: string): boolean => pathname === '/api' || pathname.startsWith('/api/');
 
+/** /j/<code>: a short join address (see join.ts). */
+const JOIN_PATH = /^\/j\/([^/]{1,64})$/;
+
 export function createApi(o: ApiOptions): Api {
-  const stream = new EventStream(o.door, o.stream);
+  const join = o.join ?? (() => null);
+  // An admin's hello carries the viewers' join links for the Share dialog; a viewer's never does.
+  const stream = new EventStream(o.door, o.stream, (access) => (access === 'admin' ? (join()?.links() ?? null) : null));
 
   /** Host, Origin and token: who may go on, and how far. */
   function admit(req: IncomingMessage, url: URL): { access: Access } | { status: number; error: string } {
@@ -399,6 +415,14 @@ export function createApi(o: ApiOptions): Api {
 
     if (!isApi(url.pathname)) {
       if (method !== 'GET') return text(405, 'only GET here\n', { Allow: 'GET, HEAD' });
+      const code = JOIN_PATH.exec(url.pathname)?.[1];
+      const viewers = join();
+      if (code !== undefined && viewers !== null) {
+        const a = viewers.answer(decodeSafely(code), req.socket.remoteAddress ?? '');
+        return a.status === 302
+          ? text(302, 'joining as a viewer\n', { Location: a.location })
+          : text(a.status, `${a.error}\n`);
+      }
       if (o.staticDir !== null) return staticFile(o.staticDir, url.pathname);
       return url.pathname === '/' ? text(200, indexText()) : text(404, 'not found; see /\n');
     }
@@ -430,7 +454,7 @@ export function createApi(o: ApiOptions): Api {
       }
       body = read.body;
     }
-    const result = await route.run(o.door, { params, body, query: url.searchParams });
+    const result = await route.run(o.door, { params, body, query: url.searchParams, access: admitted.access });
     return json(result.status, result.body);
   }
 

@@ -1,6 +1,7 @@
 // Command-line options of `npm run web` and `npm run cluster`: parsed strictly, every value checked,
 // every mistake explained in one line (the caller prints it and exits 2).
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ export interface WebOptions extends ClusterOptions {
   readonly token: string | null;
   readonly viewerToken: string | null;
   readonly staticDir: string | null;
+  /** --workshop: serve the room (all interfaces unless --host), tokens generated when not given. */
+  readonly workshop: boolean;
 }
 
 export const MAX_NODES = 15;
@@ -51,6 +54,7 @@ const webOptionSpec = {
   token: { type: 'string' },
   'viewer-token': { type: 'string' },
   static: { type: 'string' },
+  workshop: { type: 'boolean' },
 } as const;
 
 const clusterUsageLines = [
@@ -63,6 +67,8 @@ const clusterUsageLines = [
 
 export const webUsage = [
   'usage: npm run web -- [options]',
+  '  --workshop                serve a workshop: every interface (unless --host), a controller token and a',
+  '                            viewer token made up when not given, join links and a QR code printed',
   '  --port P                  port to serve on, 0 = any free port (default 8080)',
   '  --host H                  address to bind (default 127.0.0.1; any other needs --token)',
   `  --token T                 bearer token required for every /api request (or env ${TOKEN_ENV})`,
@@ -85,6 +91,11 @@ function integer(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return Number(raw);
+}
+
+/** A fresh secret token: 144 random bits, URL-safe (24 characters). */
+export function newToken(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 function token(name: string, raw: string): string {
@@ -160,13 +171,15 @@ export function parseWebArgs(
   if (v.help === true) return null;
   const cluster = clusterOptions(v);
   const port = v.port === undefined ? 8080 : integer('port', v.port, 0, 65_535);
-  const host = v.host ?? '127.0.0.1';
+  const workshop = v.workshop === true;
+  // A workshop is for the room: every interface by default (0.0.0.0: IPv4, which every phone and laptop has).
+  const host = v.host ?? (workshop ? '0.0.0.0' : '127.0.0.1');
   if (isIP(host) === 0 && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host))
     throw new UsageError(`--host must be an IP address or a host name, got "${host}"`);
   const rawToken = v.token ?? env[TOKEN_ENV] ?? null;
   const rawViewer = v['viewer-token'] ?? env[VIEWER_TOKEN_ENV] ?? null;
-  const tokenValue = rawToken === null ? null : token('token', rawToken);
-  const viewerToken = rawViewer === null ? null : token('viewer-token', rawViewer);
+  const tokenValue = rawToken === null ? (workshop ? newToken() : null) : token('token', rawToken);
+  const viewerToken = rawViewer === null ? (workshop ? newToken() : null) : token('viewer-token', rawViewer);
   if (tokenValue === null && !isLoopback(host))
     throw new UsageError(
       `refusing to serve on ${host} without a token: anyone who can reach it could crash members and rewrite the minutes. ` +
@@ -182,5 +195,7 @@ export function parseWebArgs(
       : (v.static ?? (existsSync(join(defaultStaticDir, 'index.html')) ? defaultStaticDir : null));
   if (staticDir !== null && statSync(staticDir, { throwIfNoEntry: false })?.isDirectory() !== true)
     throw new UsageError(`--static ${staticDir} is not a directory`);
-  return { ...cluster, port, host, token: tokenValue, viewerToken, staticDir };
+  if (workshop && staticDir === null)
+    throw new UsageError('--workshop needs the UI (the room joins with a browser); leave out --static none');
+  return { ...cluster, port, host, token: tokenValue, viewerToken, staticDir, workshop };
 }

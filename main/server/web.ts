@@ -2,6 +2,7 @@
 // stdout says where it is; SIGINT/SIGTERM stop the members, close the server and exit 0.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import QRCode from 'qrcode';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { Supervisor } from '../cluster/supervisor.ts';
 import { allowedHosts } from './auth.ts';
 import { onOrphaned } from './orphan.ts';
 import { createApi, type Api } from './http-api.ts';
+import { ViewerJoin } from './join.ts';
 import { parseWebArgs, UsageError, webUsage, type ClusterOptions, type WebOptions } from './options.ts';
 
 export interface WebServer {
@@ -18,6 +20,8 @@ export interface WebServer {
   readonly port: number;
   readonly supervisor: Supervisor;
   readonly api: Api;
+  /** How viewers join (with a viewer token); null without one. */
+  readonly join: ViewerJoin | null;
   readonly dataDir: string;
   /** Whether dataDir is a fresh temporary directory (removed by close()). */
   readonly tempDataDir: boolean;
@@ -55,11 +59,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startWeb(o: WebOptions): Promise<WebServer> {
   const { supervisor, dataDir, temp } = makeSupervisor(o);
   let hosts: Set<string> | null = null;
+  let join: ViewerJoin | null = null;
   const api = createApi({
     door: supervisor,
     auth: { token: o.token, viewerToken: o.viewerToken },
     hosts: () => hosts,
     staticDir: o.staticDir,
+    join: () => join,
   });
   const server = createServer(api.handle);
   server.on('upgrade', api.upgrade);
@@ -79,8 +85,10 @@ export async function startWeb(o: WebOptions): Promise<WebServer> {
   try {
     const port = await listen(server, o.port, o.host);
     hosts = allowedHosts(o.host, port);
+    if (o.viewerToken !== null) join = new ViewerJoin({ host: o.host, port, viewerToken: o.viewerToken });
     await supervisor.start();
-    return { url: `http://${hostInUrl(o.host)}:${port}`, port, supervisor, api, dataDir, tempDataDir: temp, close };
+    const url = `http://${hostInUrl(o.host)}:${port}`;
+    return { url, port, supervisor, api, join, dataDir, tempDataDir: temp, close };
   } catch (e) {
     await close();
     throw e;
@@ -99,6 +107,29 @@ export function announce(o: WebOptions, w: WebServer): string {
     'Ctrl+C stops',
   ];
   return `Raft Society cluster of ${o.nodes} at ${w.url} (${notes.join('; ')})`;
+}
+
+/**
+ * What `--workshop` prints after its first line: where the instructor and the viewers go, for every
+ * address of this machine the room can reach, and a QR code of the first viewer link.
+ */
+export async function workshopBanner(o: WebOptions, w: WebServer): Promise<string> {
+  const links = w.join?.links() ?? [];
+  const lines = ['', 'Workshop:'];
+  if (!links.some((l) => l.lan))
+    lines.push('  no network address found: only this machine can join (connect to the room’s network and restart)');
+  for (const l of links) {
+    const base = `http://${hostInUrl(l.address)}:${w.port}`;
+    lines.push(
+      `  on ${l.address}:`,
+      `    viewers (may watch, not act):  ${l.shortUrl}   or   ${l.url}`,
+      `    instructor (keep it private):  ${base}/?token=${encodeURIComponent(o.token ?? '')}`,
+    );
+  }
+  lines.push('  the short join code gives viewer rights only; the instructor’s page shows it as a QR code too (Share)');
+  const first = links[0];
+  const qr = first === undefined ? '' : await QRCode.toString(first.url, { type: 'terminal', small: true });
+  return `${lines.join('\n')}\n${qr === '' ? '' : `\nviewers, scan to join ${first!.address}:\n${qr}`}\n`;
 }
 
 /** The command line: returns the exit code once the server has stopped (or failed to start). */
@@ -132,6 +163,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`${announce(o, w)}\n`);
+  if (o.workshop) process.stdout.write(await workshopBanner(o, w));
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {

@@ -4,9 +4,34 @@
 
 import type { ClusterEvent, ClusterView, CommandInput, CommandName, CommandResult } from './contract.ts';
 
+/** What this window may do: command the cluster (admin), or only watch it (viewer). */
+export type Access = 'admin' | 'viewer';
+
+/** One way into a workshop for viewers, for one address of the instructor's machine. */
+export interface JoinLink {
+  /** The address in the URLs, e.g. 192.168.1.20. */
+  readonly address: string;
+  /** Whether other machines can reach it (false: this machine only, e.g. 127.0.0.1). */
+  readonly lan: boolean;
+  /** The viewer page with the viewer token: what the QR code holds. */
+  readonly url: string;
+  /** A short, typeable address that leads to `url` (it grants viewer rights only). */
+  readonly shortUrl: string;
+}
+
+/** What the door tells the window about itself with each hello. */
+export interface Session {
+  readonly access: Access;
+  /** How viewers join (an admin of a server with a viewer token); null otherwise. */
+  readonly share: readonly JoinLink[] | null;
+}
+
 export interface SocietyListener {
-  /** The cluster as it is now, and the seq of the last event it reflects; sent first, and after a reconnect. */
-  hello(view: ClusterView, seq: number): void;
+  /**
+   * The cluster as it is now, and the seq of the last event it reflects; sent first, and after a
+   * reconnect. `session` says what this window may do.
+   */
+  hello(view: ClusterView, seq: number, session: Session): void;
   /**
    * Events in order, in batches of at most one per animation frame: first the recorded history up
    * to the hello's seq (so a view opened later can rebuild the minutes books), then live events.

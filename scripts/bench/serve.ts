@@ -28,6 +28,7 @@ if (import.meta.main) {
     host: '127.0.0.1',
     token: null,
     viewerToken: null,
+    workshop: false,
   });
   process.stdout.write(`${JSON.stringify({ url: w.url })}\n`);
   const stop = (): void => void w.close().then(() => process.exit(0));

@@ -89,6 +89,18 @@ export async function leaderOnScreen(hall: Locator): Promise<number | undefined>
   return id === null ? undefined : Number(id);
 }
 
+/** Screenshots at the two projector sizes, e2e-NAME-1920x1080.png and -1280x720.png; the page is left at 1280x720. */
+export async function projectorShots(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(300); // the hall lays itself out again on resize (ResizeObserver)
+    await screenshot(page, `${name}-${width}x${height}`);
+  }
+}
+
 /** The cluster as the API sees it (not through the page). */
 export async function clusterView(w: WebServer): Promise<ClusterView> {
   const res = await fetch(`${w.url}/api/cluster`);

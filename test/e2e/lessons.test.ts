@@ -128,7 +128,7 @@ test(
       assert.ok((await clusterView(w)).term > before, 'a new election happened in the replay');
       await page.keyboard.press('ArrowLeft');
       await reached(page, 1);
-      await page.keyboard.press('r');
+      await page.keyboard.press('Home');
       await reached(page, 1);
       assert.equal(await page.getByTestId('lesson-previous').isDisabled(), true);
       await page.getByTestId('lesson-next').click();

@@ -23,6 +23,7 @@ export const defaults: WebOptions = {
   token: null,
   viewerToken: null,
   staticDir: null,
+  workshop: false,
 };
 
 type Hook = (fn: () => Promise<void>) => void;

@@ -9,7 +9,7 @@
 // seq are then replayed as history, which is how a page opened mid-session learns the minutes
 // books. A listener therefore sees events with `seq <= hello seq` only as history, never twice.
 
-import type { SocietyApi, SocietyListener } from '../../../main/shared/bridge.ts';
+import type { JoinLink, Session, SocietyApi, SocietyListener } from '../../../main/shared/bridge.ts';
 import type {
   ClusterEvent,
   ClusterView,
@@ -19,7 +19,13 @@ import type {
 } from '../../../main/shared/contract.ts';
 
 type ServerMessage =
-  | { readonly type: 'hello'; readonly view: ClusterView; readonly seq: number; readonly access: string }
+  | {
+      readonly type: 'hello';
+      readonly view: ClusterView;
+      readonly seq: number;
+      readonly access: string;
+      readonly share?: readonly JoinLink[] | null;
+    }
   | { readonly type: 'events'; readonly events: readonly ClusterEvent[] }
   | { readonly type: 'result'; readonly id: number; readonly status: number; readonly body: unknown }
   | { readonly type: 'error'; readonly message: string };
@@ -154,7 +160,9 @@ export class BrowserBridge implements SocietyApi {
         this.problem = null;
         this.flush();
         if (this.requestedSince === null) this.lastSeq = m.seq;
-        for (const l of this.listeners) l.hello(m.view, m.seq);
+        // Anything but a clear "admin" is treated as a viewer: the server decides, the page only follows.
+        const session: Session = { access: m.access === 'admin' ? 'admin' : 'viewer', share: m.share ?? null };
+        for (const l of this.listeners) l.hello(m.view, m.seq, session);
         return;
       }
       case 'events':

@@ -5,6 +5,7 @@
 import type { SocietyListener } from '../../../main/shared/bridge.ts';
 import { useClusterStore } from '../stores/cluster.ts';
 import { useRecordingStore } from '../stores/recording.ts';
+import { useSessionStore } from '../stores/session.ts';
 import { lostWords } from './connection-words.ts';
 import { joinedNotice } from './event-words.ts';
 import { words } from './words.ts';
@@ -12,6 +13,7 @@ import { words } from './words.ts';
 export function connectSociety(): () => void {
   const cluster = useClusterStore();
   const recording = useRecordingStore();
+  const session = useSessionStore();
   const api = window.raftSociety;
   if (api === undefined) {
     cluster.disconnected(words('app.noDoor'));
@@ -19,7 +21,8 @@ export function connectSociety(): () => void {
   }
 
   const listener: SocietyListener = {
-    hello(v, seq) {
+    hello(v, seq, s) {
+      session.adopt(s);
       cluster.connected();
       recording.hello(v, seq);
       recording.postLive(joinedNotice(v), 'info', seq);

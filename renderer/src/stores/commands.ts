@@ -10,6 +10,7 @@ import type { CommandInput, CommandName, CommandResult } from '../../../main/sha
 import { errorWords } from '../lib/connection-words.ts';
 import { words, type Words } from '../lib/words.ts';
 import { useRecordingStore } from './recording.ts';
+import { useSessionStore } from './session.ts';
 
 export interface Failure {
   readonly id: number;
@@ -28,6 +29,7 @@ export const useCommandsStore = defineStore('commands', () => {
   const running = reactive(new Set<string>());
   const failures = ref<Failure[]>([]);
   const recording = useRecordingStore();
+  const session = useSessionStore();
   let nextId = 1;
 
   function fail(message: Words): void {
@@ -67,6 +69,11 @@ export const useCommandsStore = defineStore('commands', () => {
     if (api === undefined) {
       fail(words('app.noDoor'));
       return { status: 503, body: { error: 'no connection to a cluster' } };
+    }
+    // A viewer's commands would be refused (403): say why here instead of asking.
+    if (session.viewer) {
+      fail(words('workshop.viewerRefused'));
+      return { status: 403, body: { error: 'a viewer cannot act on the society' } };
     }
     running.add(key);
     try {

@@ -26,6 +26,6 @@ export default {
   restart: 'Restart',
   retry: 'Try this step again',
   closeLesson: 'Close the lesson',
-  keys: 'Keys: → . Space PageDown next · ← , PageUp previous · R restart · Esc close',
+  keys: 'Keys: → . Space PageDown next · ← , PageUp previous · Home restart · Esc close',
   panel: 'Lesson',
 };

@@ -26,6 +26,6 @@ export default {
   restart: 'फिर से शुरू',
   retry: 'यह चरण फिर आज़माएँ',
   closeLesson: 'पाठ बंद करें',
-  keys: 'कुंजियाँ: → . Space PageDown अगला · ← , PageUp पिछला · R फिर से शुरू · Esc बंद',
+  keys: 'कुंजियाँ: → . Space PageDown अगला · ← , PageUp पिछला · Home फिर से शुरू · Esc बंद',
   panel: 'पाठ',
 };
