@@ -127,6 +127,84 @@ export interface ClusterView {
     /** Freeze/thaw needs SIGSTOP/SIGCONT, which Windows lacks. */
     readonly canFreeze: boolean;
   };
+  /** The live safety monitor: each of Raft's five safety properties, its checks and evidence. */
+  readonly safety: SafetyReport;
+}
+
+// ---- the safety monitor's report (main/safety/monitor.ts) ------------------------------------
+
+/** Raft's five safety properties (paper Figure 3). */
+export const properties = [
+  'Election Safety',
+  'Leader Append-Only',
+  'Log Matching',
+  'Leader Completeness',
+  'State Machine Safety',
+] as const;
+export type Property = (typeof properties)[number];
+
+/** One report the monitor based a verdict on. `content` is the entry in plain words. */
+export type Fact = { readonly seq: number | null; readonly node: MemberId; readonly term: number } & (
+  | { readonly act: 'voted'; readonly candidate: MemberId }
+  | { readonly act: 'elected' }
+  | { readonly act: 'wrote'; readonly index: number; readonly content: string }
+  | { readonly act: 'overwrote'; readonly index: number }
+  | { readonly act: 'applied'; readonly index: number; readonly content: string }
+);
+
+export interface Violation {
+  readonly property: Property;
+  readonly message: string;
+  /** The reports that contradict each other, oldest first. */
+  readonly causes: readonly Fact[];
+}
+
+/** A passed check worth showing, one kind per property (in the order of `properties`). */
+export type Evidence = { readonly seqs: readonly number[] } & (
+  | {
+      readonly kind: 'oneLeader';
+      readonly term: number;
+      readonly leader: MemberId;
+      readonly voters: readonly MemberId[];
+    }
+  | {
+      readonly kind: 'appendOnly';
+      readonly term: number;
+      readonly leader: MemberId;
+      readonly from: number;
+      readonly to: number;
+    }
+  | {
+      readonly kind: 'sameEntry';
+      readonly index: number;
+      readonly term: number;
+      readonly content: string;
+      readonly members: readonly MemberId[];
+    }
+  | { readonly kind: 'complete'; readonly term: number; readonly leader: MemberId; readonly committed: number }
+  | {
+      readonly kind: 'sameApplied';
+      readonly index: number;
+      readonly term: number;
+      readonly content: string;
+      readonly members: readonly MemberId[];
+    }
+);
+
+export interface PropertyReport {
+  readonly property: Property;
+  /** Checks of this property that passed. */
+  readonly checks: number;
+  readonly violations: number;
+  /** The most recent passed checks, newest first. */
+  readonly evidence: readonly Evidence[];
+}
+
+export interface SafetyReport {
+  /** One per property, in the order of `properties`. */
+  readonly properties: readonly PropertyReport[];
+  /** The most recent violations, oldest first (at most 20). */
+  readonly violations: readonly Violation[];
 }
 
 /** The event stream: everything the cluster did, in order, stamped by the supervisor. */
@@ -161,6 +239,11 @@ export type ClusterEvent = { readonly seq: number; readonly at: number } & (
       readonly to: number;
       readonly term: number;
       readonly detail: string;
+      /**
+       * When the member did it, by its own clock (the same machine's as `at`, which is when the
+       * supervisor heard of it, up to one telemetry batch later): a send always precedes its receipt.
+       */
+      readonly memberAt: number;
     }
   | {
       readonly kind: 'append';
@@ -173,7 +256,15 @@ export type ClusterEvent = { readonly seq: number; readonly at: number } & (
   | { readonly kind: 'vote'; readonly node: number; readonly term: number; readonly candidate: number }
   | { readonly kind: 'frame'; readonly node: number; readonly reason: string }
   | { readonly kind: 'fault'; readonly description: string }
-  | { readonly kind: 'safety'; readonly property: string; readonly message: string }
+  | {
+      readonly kind: 'safety';
+      readonly property: Property;
+      readonly message: string;
+      /** The members' reports that contradict each other (their events' seqs), oldest first. */
+      readonly causes: readonly Fact[];
+    }
+  /** The safety monitor's report, after it changed: at most one a second, and at once after a violation. */
+  | { readonly kind: 'checks'; readonly report: SafetyReport }
   | { readonly kind: 'client'; readonly op: string; readonly status: number; readonly latencyMs: number }
 );
 
