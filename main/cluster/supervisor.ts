@@ -731,8 +731,9 @@ export class Supervisor {
   }
 
   private applyRules(description: string): Promise<CommandResult> {
-    this.broadcast({ t: 'rules', rules: this.rules() });
-    this.emit({ kind: 'fault', description });
+    const rules = this.rules();
+    this.broadcast({ t: 'rules', rules });
+    this.emit({ kind: 'fault', description, cuts: rules.cut });
     return Promise.resolve({ status: 200, body: { ok: true } });
   }
 

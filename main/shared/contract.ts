@@ -255,7 +255,12 @@ export type ClusterEvent = { readonly seq: number; readonly at: number } & (
   | { readonly kind: 'snapshot'; readonly node: number; readonly index: number; readonly how: 'taken' | 'installed' }
   | { readonly kind: 'vote'; readonly node: number; readonly term: number; readonly candidate: number }
   | { readonly kind: 'frame'; readonly node: number; readonly reason: string }
-  | { readonly kind: 'fault'; readonly description: string }
+  | {
+      readonly kind: 'fault';
+      readonly description: string;
+      /** After a change to the links: every cut link now, as [from, to] (one direction each). */
+      readonly cuts?: readonly (readonly [number, number])[];
+    }
   | {
       readonly kind: 'safety';
       readonly property: Property;
