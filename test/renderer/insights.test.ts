@@ -1,0 +1,145 @@
+// The charts' numbers come from the recorded events alone: elections and their durations, commits
+// and writes per second, write latency, replication lag, and the same numbers for any moment looked
+// back at.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ClusterEvent, MemberView } from '../../main/shared/contract.ts';
+import { InsightsBuilder, insightsUpTo } from '../../renderer/src/lib/insights.ts';
+
+const T0 = 1_800_000_000_000; // a whole second
+let seq = 0;
+
+function state(
+  at: number,
+  node: number,
+  role: MemberView['role'],
+  term: number,
+  commit = 0,
+  last = commit,
+  progress: MemberView['progress'] = [],
+): ClusterEvent {
+  return {
+    seq: ++seq,
+    at: T0 + at,
+    kind: 'state',
+    node,
+    role,
+    term,
+    vote: null,
+    leader: role === 'leader' ? node : null,
+    commit,
+    applied: commit,
+    first: 1,
+    last,
+    progress,
+  };
+}
+
+const client = (at: number, op: string, status: number, latencyMs: number): ClusterEvent => ({
+  seq: ++seq,
+  at: T0 + at,
+  kind: 'client',
+  op,
+  status,
+  latencyMs,
+});
+
+const match = (id: number, m: number): MemberView['progress'][number] => ({
+  id,
+  next: m + 1,
+  match: m,
+  state: 'replicate',
+});
+
+function build(events: readonly ClusterEvent[]): InsightsBuilder {
+  const b = new InsightsBuilder();
+  for (const e of events) b.add(e);
+  return b;
+}
+
+test('an election lasts from the first member standing to the new chairman; x is seconds before now', () => {
+  const b = build([
+    state(200, 2, 'precandidate', 0),
+    state(260, 3, 'candidate', 1),
+    state(380, 3, 'leader', 1, 1),
+    { seq: ++seq, at: T0 + 4000, kind: 'member', node: 3, status: 'crashed', pid: null },
+    state(4300, 1, 'candidate', 2),
+    state(4471, 1, 'leader', 2, 2),
+    state(5000, 1, 'leader', 2, 2),
+  ]);
+  const i = b.insights(60_000);
+  assert.equal(i.endAt, T0 + 5000);
+  assert.equal(i.leaderChanges, 2);
+  assert.deepEqual(
+    i.elections.map((e) => [e.leader, e.term, e.electionMs, e.x]),
+    [
+      [3, 1, 180, -4.62],
+      [1, 2, 171, -0.529],
+    ],
+  );
+  assert.deepEqual(
+    b.insights(2000).elections.map((e) => e.leader),
+    [1],
+    'only the span',
+  );
+});
+
+test('commits and writes per whole second, write latency percentiles, failures apart', () => {
+  const events = [state(100, 1, 'leader', 1, 1)];
+  // Second 1: 10 writes answered in 1..10 ms and a read; commit 1 -> 11.
+  for (let i = 1; i <= 10; i++) events.push(client(1000 + i * 50, 'set', 200, i));
+  events.push(client(1700, 'get', 200, 900));
+  events.push(state(1900, 1, 'leader', 1, 11));
+  // Second 2: two writes time out (504, 503), one cas answered 409 in 30 ms; no commits.
+  events.push(client(2100, 'set', 504, 5000), client(2200, 'decide', 503, 5000), client(2300, 'cas', 409, 30));
+  // Second 3 is quiet; the clock reaches second 4 (partial, not shown).
+  events.push(state(4200, 1, 'leader', 1, 11));
+  const i = build(events).insights(60_000);
+  const ys = (points: readonly { y: number | null }[]) => points.map((p) => p.y);
+  assert.deepEqual(
+    i.commitsPerSecond.map((p) => p.x),
+    [-3.2, -2.2, -1.2, -0.2],
+    'whole seconds, at their ends',
+  );
+  assert.deepEqual(ys(i.commitsPerSecond), [0, 10, 0, 0]);
+  assert.deepEqual(ys(i.writesPerSecond), [0, 10, 1, 0]);
+  assert.deepEqual(ys(i.failuresPerSecond), [0, 0, 2, 0]);
+  assert.deepEqual(ys(i.latencyP50), [null, 6, 30, null]);
+  assert.deepEqual(ys(i.latencyP99), [null, 10, 30, null]);
+});
+
+test('replication lag per member: the chairman last index minus their match; none without a chairman', () => {
+  const b = build([
+    state(100, 1, 'leader', 1, 5, 8, [match(1, 8), match(2, 8), match(3, 2)]),
+    state(1100, 1, 'leader', 1, 8, 9, [match(1, 9), match(2, 9), match(3, 9)]),
+    { seq: ++seq, at: T0 + 2100, kind: 'member', node: 1, status: 'crashed', pid: null },
+    state(3100, 2, 'candidate', 2, 8, 9),
+  ]);
+  const lag = b.insights(60_000).lag;
+  assert.deepEqual([...lag.keys()], [2, 3], 'not the chairman itself');
+  assert.deepEqual(
+    lag.get(3)!.map((p) => p.y),
+    [6, 0, null],
+  );
+  assert.deepEqual(
+    lag.get(2)!.map((p) => p.y),
+    [0, 0, null],
+  );
+});
+
+test('looking back: the numbers at an earlier seq are those the live view showed then', () => {
+  const events: ClusterEvent[] = [state(100, 1, 'leader', 1, 1)];
+  for (let s = 1; s <= 6; s++) {
+    events.push(client(s * 1000 + 10, 'set', 200, s));
+    events.push(state(s * 1000 + 20, 1, 'leader', 1, 1 + s));
+  }
+  const cut = events[7]!.seq;
+  const live = new InsightsBuilder();
+  for (const e of events) {
+    live.add(e);
+    if (e.seq === cut) break;
+  }
+  assert.deepEqual(insightsUpTo(events, cut).insights(60_000), live.insights(60_000));
+  assert.notDeepEqual(insightsUpTo(events, Infinity).insights(60_000), live.insights(60_000));
+});
