@@ -15,9 +15,11 @@ export const rendererIndex = join(root, 'out', 'renderer', 'index.html');
 export function rendererBuildProblem(): string | null {
   if (!existsSync(rendererIndex)) return 'the renderer is not built';
   const built = statSync(rendererIndex).mtimeMs;
-  const sources = [configFile, join(root, 'main', 'shared', 'contract.ts'), join(root, 'main', 'shared', 'bridge.ts')];
-  for (const f of readdirSync(join(root, 'renderer'), { recursive: true, encoding: 'utf8' }))
-    sources.push(join(root, 'renderer', f));
+  const sources = [configFile];
+  // The renderer bundles main/shared (the contract and its pure helpers) too.
+  for (const dir of ['renderer', join('main', 'shared')])
+    for (const f of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }))
+      sources.push(join(root, dir, f));
   const stale = sources.find((f) => existsSync(f) && statSync(f).isFile() && statSync(f).mtimeMs > built);
   return stale === undefined ? null : `the renderer build is older than ${stale.slice(root.length)}`;
 }

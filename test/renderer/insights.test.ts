@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ClusterEvent, MemberView } from '../../main/shared/contract.ts';
-import { InsightsBuilder, insightsUpTo } from '../../renderer/src/lib/insights.ts';
+import { InsightsBuilder, InsightsTimeline } from '../../renderer/src/lib/insights.ts';
 
 const T0 = 1_800_000_000_000; // a whole second
 let seq = 0;
@@ -134,12 +134,13 @@ test('looking back: the numbers at an earlier seq are those the live view showed
     events.push(client(s * 1000 + 10, 'set', 200, s));
     events.push(state(s * 1000 + 20, 1, 'leader', 1, 1 + s));
   }
-  const cut = events[7]!.seq;
-  const live = new InsightsBuilder();
-  for (const e of events) {
-    live.add(e);
-    if (e.seq === cut) break;
+  const shownAt = (cut: number): InsightsBuilder => build(events.filter((e) => e.seq <= cut));
+  const timeline = new InsightsTimeline();
+  const last = events.at(-1)!.seq;
+  const [early, later] = [events[3]!.seq, events[9]!.seq];
+  // Live, then looking back, forward (continued), back again (afresh), and live once more.
+  for (const cut of [last, later, early, later, last, early, last]) {
+    assert.deepEqual(timeline.at(events, cut).insights(60_000), shownAt(cut).insights(60_000), `at seq ${cut}`);
   }
-  assert.deepEqual(insightsUpTo(events, cut).insights(60_000), live.insights(60_000));
-  assert.notDeepEqual(insightsUpTo(events, Infinity).insights(60_000), live.insights(60_000));
+  assert.notDeepEqual(shownAt(early).insights(60_000), shownAt(last).insights(60_000));
 });

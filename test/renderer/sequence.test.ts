@@ -157,6 +157,26 @@ test('a cut made before the window shows from its start; marks and terms within 
     s.terms.map((t) => [t.term, t.at - T0]),
     [[2, 2000]],
   );
+  assert.deepEqual(
+    s.down.map((d) => [d.node, d.status, d.startAt - T0, d.endAt - T0]),
+    [[2, 'crashed', 2600, 3100]],
+  );
+});
+
+test('a member down since before the window is drawn down from its start', () => {
+  const events: ClusterEvent[] = [
+    { seq: ++seq, at: T0 + 10, kind: 'member', node: 3, status: 'crashed', pid: null },
+    { seq: ++seq, at: T0 + 20, kind: 'member', node: 1, status: 'paused', pid: 5 },
+    { seq: ++seq, at: T0 + 3500, kind: 'member', node: 1, status: 'running', pid: 5 },
+  ];
+  const s = sequenceOf(events, Infinity, span);
+  assert.deepEqual(
+    s.down.map((d) => [d.node, d.status, d.startAt - T0, d.endAt - T0]),
+    [
+      [1, 'paused', 1000, 3500],
+      [3, 'crashed', 1000, 4000],
+    ],
+  );
 });
 
 test('looking back: only events up to the shown seq are drawn', () => {

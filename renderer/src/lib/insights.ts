@@ -150,12 +150,22 @@ export class InsightsBuilder {
   }
 }
 
-/** A builder fed every recorded event up to and including `untilSeq` (events are in seq order). */
-export function insightsUpTo(events: readonly ClusterEvent[], untilSeq: number): InsightsBuilder {
-  const b = new InsightsBuilder();
-  for (const e of events) {
-    if (e.seq > untilSeq) break;
-    b.add(e);
+/**
+ * The builder for the recording at any seq shown: the live one, fed as events arrive, or one for a
+ * look back, which is continued while the look moves forward and started afresh when it moves back.
+ */
+export class InsightsTimeline {
+  private readonly live = new InsightsBuilder();
+  private fed = 0;
+  private past: { builder: InsightsBuilder; fed: number } | null = null;
+
+  /** `events` is the recording (it only grows), in seq order. */
+  at(events: readonly ClusterEvent[], shownSeq: number): InsightsBuilder {
+    while (this.fed < events.length) this.live.add(events[this.fed++]!);
+    if (shownSeq >= this.live.seq) return this.live;
+    if (this.past === null || this.past.builder.seq > shownSeq) this.past = { builder: new InsightsBuilder(), fed: 0 };
+    const p = this.past;
+    while (p.fed < events.length && events[p.fed]!.seq <= shownSeq) p.builder.add(events[p.fed++]!);
+    return p.builder;
   }
-  return b;
 }

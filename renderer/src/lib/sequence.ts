@@ -4,7 +4,7 @@
 // during which links were cut. Times are the members' clocks (`memberAt` for messages), all on one
 // machine; pure, so the diagram of a recording is the same whenever it is drawn.
 
-import type { ClusterEvent, MemberView } from '../../../main/shared/contract.ts';
+import type { ClusterEvent, MemberStatus, MemberView } from '../../../main/shared/contract.ts';
 
 type MessageEvent = ClusterEvent & { kind: 'message' };
 
@@ -45,6 +45,14 @@ export interface CutSpan {
   readonly endAt: number;
 }
 
+/** A member's process not running (crashed, or frozen) over a span of time. */
+export interface DownSpan {
+  readonly node: number;
+  readonly status: 'crashed' | 'paused';
+  readonly startAt: number;
+  readonly endAt: number;
+}
+
 export interface Sequence {
   readonly startAt: number;
   readonly endAt: number;
@@ -54,6 +62,7 @@ export interface Sequence {
   /** The first moment some member was in each new term. */
   readonly terms: readonly { readonly at: number; readonly term: number }[];
   readonly cuts: readonly CutSpan[];
+  readonly down: readonly DownSpan[];
 }
 
 export interface SequenceOptions {
@@ -102,6 +111,16 @@ function cutsBefore(events: readonly ClusterEvent[], index: number): ReadonlySet
   return new Set();
 }
 
+/** Each member's process status at `index`, from its last member event before it. */
+function statusBefore(events: readonly ClusterEvent[], index: number): Map<number, MemberStatus> {
+  const status = new Map<number, MemberStatus>();
+  for (let i = index - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind === 'member' && !status.has(e.node)) status.set(e.node, e.status);
+  }
+  return status;
+}
+
 /**
  * The diagram for the events recorded up to `untilSeq`, over [startAt, endAt]. Messages are paired
  * by sender, receiver, type, term and detail, oldest first: the sockets keep each link in order.
@@ -120,6 +139,10 @@ export function sequenceOf(events: readonly ClusterEvent[], untilSeq: number, o:
   const cuts: CutSpan[] = [];
   let cut = cutsBefore(events, first);
   const cutSince = new Map<string, number>([...cut].map((k) => [k, o.startAt]));
+  const down: DownSpan[] = [];
+  const downSince = new Map<number, { status: 'crashed' | 'paused'; at: number }>();
+  for (const [node, status] of statusBefore(events, first))
+    if (status === 'crashed' || status === 'paused') downSince.set(node, { status, at: o.startAt });
 
   const arrive = (arrowIndex: number, e: MessageEvent): void => {
     const a = arrows[arrowIndex]!;
@@ -180,12 +203,19 @@ export function sequenceOf(events: readonly ClusterEvent[], untilSeq: number, o:
           marks.push({ node: e.node, at: e.at, kind: 'role', role: e.role, term: e.term });
         break;
       }
-      case 'member':
+      case 'member': {
         lanes.add(e.node);
         if (e.status === 'starting' || e.status === 'stopped') break;
         roles.delete(e.node);
-        if (e.at >= o.startAt) marks.push({ node: e.node, at: e.at, kind: 'status', status: e.status });
+        const at = Math.max(o.startAt, e.at);
+        if (e.at >= o.startAt) marks.push({ node: e.node, at, kind: 'status', status: e.status });
+        const was = downSince.get(e.node);
+        if (was !== undefined && e.at >= o.startAt)
+          down.push({ node: e.node, status: was.status, startAt: was.at, endAt: at });
+        downSince.delete(e.node);
+        if (e.status !== 'running') downSince.set(e.node, { status: e.status, at });
         break;
+      }
       case 'fault': {
         if (e.cuts === undefined) break;
         const now = new Set(e.cuts.map(([a, b]) => `${a}>${b}`));
@@ -208,6 +238,7 @@ export function sequenceOf(events: readonly ClusterEvent[], untilSeq: number, o:
     const [from, to] = k.split('>').map(Number) as [number, number];
     cuts.push({ from, to, startAt: since, endAt: o.endAt });
   }
+  for (const [node, { status, at }] of downSince) down.push({ node, status, startAt: at, endAt: o.endAt });
   return {
     startAt: o.startAt,
     endAt: o.endAt,
@@ -217,5 +248,6 @@ export function sequenceOf(events: readonly ClusterEvent[], untilSeq: number, o:
     marks,
     terms,
     cuts: cuts.filter((c) => c.endAt > c.startAt),
+    down: down.filter((d) => d.endAt > d.startAt),
   };
 }
