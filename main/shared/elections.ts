@@ -19,10 +19,13 @@ export class ElectionWatch {
   /** The member leading now, as far as the events tell. */
   leader: { readonly id: number; readonly term: number } | null = null;
   private campaignSince: number | null = null;
+  /** Members standing (candidate or pre-candidate) since the last leader change. */
+  private readonly standing = new Set<number>();
 
   /** Take one event; returns the leader change it shows, if any. */
   add(e: ClusterEvent): LeaderChange | null {
     if (e.kind === 'member') {
+      if (e.status !== 'running') this.stoodDown(e.node);
       if (e.status !== 'running' && this.leader?.id === e.node) this.leader = null;
       return null;
     }
@@ -34,10 +37,23 @@ export class ElectionWatch {
       const electionMs = this.campaignSince === null ? null : e.at - this.campaignSince;
       change = { at: e.at, seq: e.seq, leader: e.node, term: e.term, electionMs };
       this.campaignSince = null;
+      this.standing.clear();
     } else if ((e.role === 'candidate' || e.role === 'precandidate') && (l === null || e.term >= l.term)) {
       this.campaignSince ??= e.at;
+      this.standing.add(e.node);
+    } else {
+      this.stoodDown(e.node);
     }
     if (this.leader?.id === e.node && e.role !== 'leader') this.leader = null;
     return change;
+  }
+
+  /**
+   * A member no longer stands. If nobody does and a leader still leads, those candidacies were
+   * false alarms (a slow heartbeat, a member cut off alone), not an election.
+   */
+  private stoodDown(node: number): void {
+    this.standing.delete(node);
+    if (this.standing.size === 0 && this.leader !== null) this.campaignSince = null;
   }
 }

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ClusterEvent, MemberView } from '../../main/shared/contract.ts';
 import { InsightsBuilder, InsightsTimeline } from '../../renderer/src/lib/insights.ts';
+import { stateEvent } from '../lib/cluster-events.ts';
 
 const T0 = 1_800_000_000_000; // a whole second
 let seq = 0;
 
-function state(
+const state = (
   at: number,
   node: number,
   role: MemberView['role'],
@@ -18,23 +19,7 @@ function state(
   commit = 0,
   last = commit,
   progress: MemberView['progress'] = [],
-): ClusterEvent {
-  return {
-    seq: ++seq,
-    at: T0 + at,
-    kind: 'state',
-    node,
-    role,
-    term,
-    vote: null,
-    leader: role === 'leader' ? node : null,
-    commit,
-    applied: commit,
-    first: 1,
-    last,
-    progress,
-  };
-}
+): ClusterEvent => stateEvent({ seq: ++seq, at: T0 + at, node, role, term, commit, last, progress });
 
 const client = (at: number, op: string, status: number, latencyMs: number): ClusterEvent => ({
   seq: ++seq,
@@ -82,6 +67,27 @@ test('an election lasts from the first member standing to the new chairman; x is
     b.insights(2000).elections.map((e) => e.leader),
     [1],
     'only the span',
+  );
+});
+
+test('a member that stood and went back to its living chairman did not start an election', () => {
+  const b = build([
+    state(100, 1, 'candidate', 1),
+    state(250, 1, 'leader', 1, 1),
+    // A slow heartbeat: member 2 sounds out, then hears its chairman again.
+    state(10_000, 2, 'precandidate', 1),
+    state(10_050, 2, 'follower', 1),
+    // Much later the chairman crashes and member 3 is elected 300 ms after it stood.
+    { seq: ++seq, at: T0 + 50_000, kind: 'member', node: 1, status: 'crashed', pid: null },
+    state(50_200, 3, 'precandidate', 1),
+    state(50_500, 3, 'leader', 2, 1),
+  ]);
+  assert.deepEqual(
+    b.insights(60_000).elections.map((e) => [e.leader, e.electionMs]),
+    [
+      [1, 150],
+      [3, 300],
+    ],
   );
 });
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ClusterEvent } from '../../main/shared/contract.ts';
 import { firstIndexAt, sequenceOf } from '../../renderer/src/lib/sequence.ts';
+import { stateEvent } from '../lib/cluster-events.ts';
 
 const T0 = 1_800_000_000_000;
 let seq = 0;
@@ -34,21 +35,8 @@ function msg(
   return extra.reason === undefined ? base : { ...base, reason: extra.reason };
 }
 
-const state = (at: number, node: number, role: 'follower' | 'candidate' | 'leader', term: number): ClusterEvent => ({
-  seq: ++seq,
-  at: T0 + at,
-  kind: 'state',
-  node,
-  role,
-  term,
-  vote: null,
-  leader: null,
-  commit: 0,
-  applied: 0,
-  first: 1,
-  last: 0,
-  progress: [],
-});
+const state = (at: number, node: number, role: 'follower' | 'candidate' | 'leader', term: number): ClusterEvent =>
+  stateEvent({ seq: ++seq, at: T0 + at, node, role, term });
 
 const fault = (at: number, description: string, cuts?: [number, number][]): ClusterEvent =>
   cuts === undefined

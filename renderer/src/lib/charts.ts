@@ -27,6 +27,20 @@ export function dash(k: number): readonly number[] {
   return dashes[k % dashes.length]!;
 }
 
+Chart.defaults.font.size = 13;
+
+/**
+ * The type of every chart (Chart.js's defaults, read by legends, titles and ticks alike), for a
+ * language. A canvas draws with the first face in the list that is loaded and has the letters, so
+ * for Hindi the Devanagari face comes first (it has Latin letters too).
+ */
+export function useChartFont(locale: string): void {
+  Chart.defaults.font.family =
+    locale === 'hi'
+      ? "'Noto Sans Devanagari', 'Noto Sans', system-ui, sans-serif"
+      : "'Noto Sans', 'Noto Sans Devanagari', system-ui, sans-serif";
+}
+
 export interface AxisWords {
   readonly x: string;
   readonly y: string;
@@ -47,7 +61,6 @@ export function lineChart(canvas: HTMLCanvasElement, spanSeconds: number, words:
       normalized: true,
       spanGaps: false,
       color: ink,
-      font: { size: 13, family: "'Noto Sans', 'Noto Sans Devanagari', system-ui, sans-serif" },
       elements: { line: { borderWidth: 3 }, point: { hitRadius: 6 } },
       scales: {
         x: {

@@ -109,6 +109,7 @@ export default {
       p50: 'half take at most (p50)',
       p99: '99 in 100 take at most (p99)',
       summary: 'Latest second: half the writes took at most {p50}, 99 in 100 at most {p99}.',
+      none: 'No write was answered in the latest second.',
     },
     throughput: {
       title: 'Decisions per second',

@@ -1,0 +1,35 @@
+// Events as the supervisor records them, for tests of what is derived from the stream: the fields a
+// test does not care about get plain defaults.
+
+import type { ClusterEvent, MemberView } from '../../main/shared/contract.ts';
+
+export interface StateFields {
+  readonly seq: number;
+  readonly at: number;
+  readonly node: number;
+  readonly role: MemberView['role'];
+  readonly term: number;
+  readonly commit?: number;
+  readonly last?: number;
+  readonly progress?: MemberView['progress'];
+}
+
+/** A member's `state` event; it applied what it committed, and its log ends there unless `last` says. */
+export function stateEvent(f: StateFields): ClusterEvent {
+  const commit = f.commit ?? 0;
+  return {
+    seq: f.seq,
+    at: f.at,
+    kind: 'state',
+    node: f.node,
+    role: f.role,
+    term: f.term,
+    vote: null,
+    leader: f.role === 'leader' ? f.node : null,
+    commit,
+    applied: commit,
+    first: 1,
+    last: f.last ?? commit,
+    progress: f.progress ?? [],
+  };
+}
