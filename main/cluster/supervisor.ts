@@ -380,6 +380,7 @@ export class Supervisor {
           first: t.first,
           last: t.last,
           progress: t.progress,
+          memberAt: t.at,
         });
         if (t.role === 'leader' && (was?.role !== 'leader' || was.term !== t.term))
           this.monitor.leaderElected(m.id, t.term, m.mirror, seq);

@@ -228,6 +228,8 @@ export type ClusterEvent = { readonly seq: number; readonly at: number } & (
       readonly first: number;
       readonly last: number;
       readonly progress: MemberView['progress'];
+      /** When the member reported it, by its own clock (see the message event's `memberAt`). */
+      readonly memberAt: number;
     }
   | {
       readonly kind: 'message';

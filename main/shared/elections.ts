@@ -34,12 +34,13 @@ export class ElectionWatch {
     const l = this.leader;
     if (e.role === 'leader' && (l === null || e.term > l.term || l.id !== e.node)) {
       this.leader = { id: e.node, term: e.term };
-      const electionMs = this.campaignSince === null ? null : e.at - this.campaignSince;
+      // By the members' clocks: an election can be shorter than one telemetry batch.
+      const electionMs = this.campaignSince === null ? null : e.memberAt - this.campaignSince;
       change = { at: e.at, seq: e.seq, leader: e.node, term: e.term, electionMs };
       this.campaignSince = null;
       this.standing.clear();
     } else if ((e.role === 'candidate' || e.role === 'precandidate') && (l === null || e.term >= l.term)) {
-      this.campaignSince ??= e.at;
+      this.campaignSince ??= e.memberAt;
       this.standing.add(e.node);
     } else {
       this.stoodDown(e.node);

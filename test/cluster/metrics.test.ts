@@ -27,6 +27,7 @@ const state = (
   first: 1,
   last,
   progress: [],
+  memberAt: at,
 });
 
 test('an election lasts from the first candidacy to the new leader', () => {

@@ -31,5 +31,6 @@ export function stateEvent(f: StateFields): ClusterEvent {
     first: 1,
     last: f.last ?? commit,
     progress: f.progress ?? [],
+    memberAt: f.at,
   };
 }
