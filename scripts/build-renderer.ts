@@ -16,7 +16,7 @@ export function rendererBuildProblem(): string | null {
   if (!existsSync(rendererIndex)) return 'the renderer is not built';
   const built = statSync(rendererIndex).mtimeMs;
   const sources = [configFile];
-  // The renderer bundles main/shared (the contract, the bridge, the session file) too.
+  // The renderer bundles main/shared (the contract, its pure helpers, the bridge, the session file) too.
   for (const dir of ['renderer', join('main', 'shared')])
     for (const f of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }))
       sources.push(join(root, dir, f));

@@ -3,6 +3,8 @@
 // throughput, and how far each member lags behind the leader.
 
 import type { ClusterEvent } from '../shared/contract.ts';
+import { ElectionWatch } from '../shared/elections.ts';
+import { percentile } from '../shared/percentile.ts';
 
 export interface Metrics {
   readonly leaderChanges: readonly { readonly at: number; readonly leader: number; readonly term: number }[];
@@ -22,15 +24,10 @@ export interface Metrics {
 const WINDOW_MS = 5000;
 const LATENCY_SAMPLES = 2000;
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 export class MetricsCollector {
   private readonly leaderChanges: { at: number; leader: number; term: number }[] = [];
   private readonly elections: { at: number; term: number; durationMs: number }[] = [];
-  private campaignSince: number | null = null;
-  private leader: { id: number; term: number } | null = null;
+  private readonly watch = new ElectionWatch();
   private readonly latencies: number[] = [];
   private readonly successes: number[] = [];
   private completed = 0;
@@ -39,26 +36,16 @@ export class MetricsCollector {
   private leaderLast = 0;
 
   add(e: ClusterEvent): void {
+    const change = this.watch.add(e);
+    if (change !== null) {
+      this.leaderChanges.push({ at: change.at, leader: change.leader, term: change.term });
+      if (change.electionMs !== null)
+        this.elections.push({ at: change.at, term: change.term, durationMs: change.electionMs });
+    }
     switch (e.kind) {
       case 'state':
         this.applied.set(e.node, e.applied);
-        if (e.role === 'leader' && (this.leader === null || e.term > this.leader.term || this.leader.id !== e.node)) {
-          this.leader = { id: e.node, term: e.term };
-          this.leaderChanges.push({ at: e.at, leader: e.node, term: e.term });
-          if (this.campaignSince !== null)
-            this.elections.push({ at: e.at, term: e.term, durationMs: e.at - this.campaignSince });
-          this.campaignSince = null;
-        } else if (
-          (e.role === 'candidate' || e.role === 'precandidate') &&
-          (this.leader === null || e.term >= this.leader.term)
-        ) {
-          this.campaignSince ??= e.at;
-        }
-        if (this.leader?.id === e.node && e.role === 'leader') this.leaderLast = e.last;
-        if (this.leader?.id === e.node && e.role !== 'leader') this.leader = null;
-        return;
-      case 'member':
-        if (e.status !== 'running' && this.leader?.id === e.node) this.leader = null;
+        if (this.watch.leader?.id === e.node) this.leaderLast = e.last;
         return;
       case 'client':
         if (e.status >= 200 && e.status < 300) {

@@ -30,7 +30,9 @@ import {
   type MemberStatus,
   type MemberView,
   type Network,
+  type SafetyReport,
   type SettingsView,
+  type Violation,
 } from '../shared/contract.ts';
 import { ClientRouter, type RouterHost } from './client-router.ts';
 import { memberIdOfEntry, readFounders, SOCIETY_RECORD } from './data-dir.ts';
@@ -101,7 +103,10 @@ export class Supervisor {
   private readonly members = new Map<number, Member>();
   private readonly cuts = new Set<string>();
   private readonly faults = new Map<string, LinkFault>();
-  private readonly monitor = new SafetyMonitor();
+  private readonly monitor = new SafetyMonitor((e) => entryView(e).label);
+  /** The monitor's `changes` when its report was last emitted, and the timer that will emit the next. */
+  private reportedChanges = 0;
+  private reportTimer: NodeJS.Timeout | null = null;
   private readonly metricsCollector = new MetricsCollector();
   private readonly recording: ClusterEvent[] = [];
   private readonly listeners = new Set<(e: ClusterEvent) => void>();
@@ -192,6 +197,7 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.reportTimer !== null) clearTimeout(this.reportTimer);
     await Promise.all([...this.members.values()].map((m) => m.proc?.stop() ?? Promise.resolve()));
     for (const p of this.pending.values()) clearTimeout(p.timer);
     rmSync(this.socketDir, { recursive: true, force: true });
@@ -199,13 +205,15 @@ export class Supervisor {
 
   // ---- events ------------------------------------------------------------------------------
 
-  private emit(body: EventBody): void {
+  /** Record and publish one event; returns its seq. */
+  private emit(body: EventBody): number {
     const event = { ...body, seq: ++this.seq, at: Date.now() } as ClusterEvent;
     this.recording.push(event);
     this.metricsCollector.add(event);
     if (this.recording.length > this.o.recordingLimit * 1.1)
       this.recording.splice(0, this.recording.length - this.o.recordingLimit);
     for (const l of this.listeners) l(event);
+    return event.seq;
   }
 
   /** Every event from now on, one at a time. Returns the unsubscribe function. */
@@ -224,8 +232,12 @@ export class Supervisor {
     return this.metricsCollector.snapshot();
   }
 
-  violations(): readonly { property: string; message: string }[] {
+  violations(): readonly Violation[] {
     return this.monitor.violations;
+  }
+
+  safety(): SafetyReport {
+    return this.monitor.report();
   }
 
   // ---- processes ---------------------------------------------------------------------------
@@ -363,16 +375,15 @@ export class Supervisor {
 
   // ---- telemetry -> events + safety monitor --------------------------------------------------
 
+  /** Each report becomes an event first; the monitor then checks it, citing the event's seq. */
   private ingest(m: Member, t: Telemetry): void {
     const before = this.monitor.violations.length;
     switch (t.k) {
       case 'state': {
         const was = m.state;
         m.state = t;
-        if (t.role === 'leader' && (was?.role !== 'leader' || was.term !== t.term))
-          this.monitor.leaderElected(m.id, t.term, m.mirror);
         const role = t.role === 'follower' && t.learners.includes(m.id) ? 'learner' : t.role;
-        this.emit({
+        const seq = this.emit({
           kind: 'state',
           node: m.id,
           memberAt: t.at,
@@ -388,6 +399,8 @@ export class Supervisor {
           voters: t.voters,
           learners: t.learners,
         });
+        if (t.role === 'leader' && (was?.role !== 'leader' || was.term !== t.term))
+          this.monitor.leaderElected(m.id, t.term, m.mirror, seq);
         break;
       }
       case 'msg': {
@@ -415,18 +428,27 @@ export class Supervisor {
         this.emit(t.reason === undefined ? base : { ...base, reason: t.reason });
         break;
       }
-      case 'append':
-        this.monitor.appended(m.id, t.leader, t.term, t.entries, t.prevTerm ?? undefined, t.overwrote);
+      case 'append': {
         m.mirror.append(t.entries);
-        this.emit({ kind: 'append', node: m.id, entries: t.entries.map(entryView), overwrote: t.overwrote });
+        const seq = this.emit({
+          kind: 'append',
+          node: m.id,
+          entries: t.entries.map(entryView),
+          overwrote: t.overwrote,
+        });
+        this.monitor.appended(m.id, t.leader, t.term, t.entries, t.prevTerm ?? undefined, t.overwrote, seq);
         break;
+      }
       case 'apply':
-        this.monitor.applied(m.id, t.entry);
-        this.emit({ kind: 'apply', node: m.id, entry: entryView(t.entry) });
+        this.monitor.applied(m.id, t.entry, this.emit({ kind: 'apply', node: m.id, entry: entryView(t.entry) }));
         break;
       case 'vote':
-        this.monitor.voteGranted(m.id, t.term, t.candidate);
-        this.emit({ kind: 'vote', node: m.id, term: t.term, candidate: t.candidate });
+        this.monitor.voteGranted(
+          m.id,
+          t.term,
+          t.candidate,
+          this.emit({ kind: 'vote', node: m.id, term: t.term, candidate: t.candidate }),
+        );
         break;
       case 'snapshot':
         m.mirror.snapshot(t.index, t.how === 'installed');
@@ -436,8 +458,20 @@ export class Supervisor {
         this.emit({ kind: 'frame', node: m.id, reason: t.reason });
         break;
     }
-    for (const v of this.monitor.violations.slice(before))
-      this.emit({ kind: 'safety', property: v.property, message: v.message });
+    const broken = this.monitor.violations.slice(before);
+    for (const v of broken) this.emit({ kind: 'safety', property: v.property, message: v.message, causes: v.causes });
+    if (broken.length > 0) this.reportSafety();
+    else if (this.monitor.changes !== this.reportedChanges)
+      this.reportTimer ??= setTimeout(() => this.reportSafety(), 1000);
+  }
+
+  /** Publish the monitor's report: its counts move with every entry, so at most once a second. */
+  private reportSafety(): void {
+    if (this.reportTimer !== null) clearTimeout(this.reportTimer);
+    this.reportTimer = null;
+    if (this.stopped) return;
+    this.reportedChanges = this.monitor.changes;
+    this.emit({ kind: 'checks', report: this.monitor.report() });
   }
 
   /** Resolve when `check` holds (re-checked on every telemetry batch), or false after `timeoutMs`. */
@@ -552,6 +586,7 @@ export class Supervisor {
       nodes,
       links,
       settings: this.settingsView(),
+      safety: this.monitor.report(),
     };
   }
 

@@ -15,7 +15,7 @@ import { EventStream, type EventStreamOptions } from './event-stream.ts';
 import type { ViewerJoin } from './join.ts';
 
 /** What the API needs of the supervisor. */
-export type ClusterDoor = Pick<Supervisor, 'execute' | 'view' | 'events' | 'violations' | 'metrics' | 'subscribe'>;
+export type ClusterDoor = Pick<Supervisor, 'execute' | 'view' | 'events' | 'safety' | 'metrics' | 'subscribe'>;
 
 export interface ApiOptions {
   readonly door: ClusterDoor;
@@ -185,8 +185,8 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/safety',
     changes: false,
-    summary: "the safety monitor's violations (none, we hope)",
-    run: (door) => ({ status: 200, body: { violations: door.violations() } }),
+    summary: "the safety monitor: each property's checks, evidence and violations (none, we hope)",
+    run: (door) => ({ status: 200, body: door.safety() }),
   },
   {
     method: 'GET',

@@ -170,6 +170,110 @@ export const settingsViewSchema = z
   .strict();
 export type SettingsView = DeepReadonly<z.infer<typeof settingsViewSchema>>;
 
+// ---- the safety monitor's report (main/safety/monitor.ts) ------------------------------------
+
+/** Raft's five safety properties (paper Figure 3). */
+export const properties = [
+  'Election Safety',
+  'Leader Append-Only',
+  'Log Matching',
+  'Leader Completeness',
+  'State Machine Safety',
+] as const;
+export const propertySchema = z.enum(properties);
+export type Property = z.infer<typeof propertySchema>;
+
+const contentSchema = z.string().max(256 * 1024);
+const factBase = { seq: z.number().int().min(1).nullable(), node: nodeIdSchema, term: countSchema };
+/** One report the monitor based a verdict on. `content` is the entry in plain words. */
+export const factSchema = z.discriminatedUnion('act', [
+  z.object({ ...factBase, act: z.literal('voted'), candidate: nodeIdSchema }).strict(),
+  z.object({ ...factBase, act: z.literal('elected') }).strict(),
+  z.object({ ...factBase, act: z.literal('wrote'), index: countSchema, content: contentSchema }).strict(),
+  z.object({ ...factBase, act: z.literal('overwrote'), index: countSchema }).strict(),
+  z.object({ ...factBase, act: z.literal('applied'), index: countSchema, content: contentSchema }).strict(),
+]);
+export type Fact = DeepReadonly<z.infer<typeof factSchema>>;
+
+const violationShape = {
+  property: propertySchema,
+  message: z.string().max(4096),
+  /** The reports that contradict each other, oldest first. */
+  causes: z.array(factSchema),
+};
+export const violationSchema = z.object(violationShape).strict();
+export type Violation = DeepReadonly<z.infer<typeof violationSchema>>;
+
+const seqs = { seqs: z.array(z.number().int().min(1)) };
+/** A passed check worth showing, one kind per property (in the order of `properties`). */
+export const evidenceSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      ...seqs,
+      kind: z.literal('oneLeader'),
+      term: countSchema,
+      leader: nodeIdSchema,
+      voters: z.array(nodeIdSchema),
+    })
+    .strict(),
+  z
+    .object({
+      ...seqs,
+      kind: z.literal('appendOnly'),
+      term: countSchema,
+      leader: nodeIdSchema,
+      from: countSchema,
+      to: countSchema,
+    })
+    .strict(),
+  z
+    .object({
+      ...seqs,
+      kind: z.literal('sameEntry'),
+      index: countSchema,
+      term: countSchema,
+      content: contentSchema,
+      members: z.array(nodeIdSchema),
+    })
+    .strict(),
+  z
+    .object({ ...seqs, kind: z.literal('complete'), term: countSchema, leader: nodeIdSchema, committed: countSchema })
+    .strict(),
+  z
+    .object({
+      ...seqs,
+      kind: z.literal('sameApplied'),
+      index: countSchema,
+      term: countSchema,
+      content: contentSchema,
+      members: z.array(nodeIdSchema),
+    })
+    .strict(),
+]);
+export type Evidence = DeepReadonly<z.infer<typeof evidenceSchema>>;
+
+export const propertyReportSchema = z
+  .object({
+    property: propertySchema,
+    /** Checks of this property that passed. */
+    checks: countSchema,
+    violations: countSchema,
+    /** The most recent passed checks, newest first. */
+    evidence: z.array(evidenceSchema),
+  })
+  .strict();
+export type PropertyReport = DeepReadonly<z.infer<typeof propertyReportSchema>>;
+
+export const safetyReportSchema = z
+  .object({
+    /** One per property, in the order of `properties`. */
+    properties: z.array(propertyReportSchema),
+    /** The most recent violations, oldest first (at most 20). */
+    violations: z.array(violationSchema),
+  })
+  .strict();
+export type SafetyReport = DeepReadonly<z.infer<typeof safetyReportSchema>>;
+
 export const clusterViewSchema = z
   .object({
     term: countSchema,
@@ -179,16 +283,19 @@ export const clusterViewSchema = z
     nodes: z.array(memberViewSchema),
     links: z.array(linkViewSchema),
     settings: settingsViewSchema,
+    /** The live safety monitor: each of Raft's five safety properties, its checks and evidence. */
+    safety: safetyReportSchema,
   })
   .strict();
 export type ClusterView = DeepReadonly<z.infer<typeof clusterViewSchema>>;
+
+/** Who votes and who only learns. */
+export const configurationShape = { voters: z.array(nodeIdSchema), learners: z.array(nodeIdSchema) };
 
 /**
  * The network as the supervisor set it: the directed links that are cut and the ones that
  * misbehave. Every other link between members is up and well.
  */
-/** Who votes and who only learns. */
-export const configurationShape = { voters: z.array(nodeIdSchema), learners: z.array(nodeIdSchema) };
 
 export const networkSchema = z
   .object({
@@ -258,7 +365,10 @@ export const clusterEventSchema = z.discriminatedUnion('kind', [
     description: z.string().max(4096),
     after: z.object({ network: networkSchema, settings: settingsViewSchema }).strict(),
   }),
-  event('safety', { property: z.string().max(200), message: z.string().max(4096) }),
+  /** A safety property broken, and the members' reports that contradict each other, oldest first. */
+  event('safety', violationShape),
+  /** The safety monitor's report, after it changed: at most one a second, and at once after a violation. */
+  event('checks', { report: safetyReportSchema }),
   event('client', { op: z.string().max(64), status: z.number().int(), latencyMs: z.number().min(0) }),
 ]);
 export type ClusterEvent = DeepReadonly<z.infer<typeof clusterEventSchema>>;

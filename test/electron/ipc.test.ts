@@ -20,6 +20,7 @@ import {
   type TrustedWindow,
 } from '../../main/electron/ipc.ts';
 import type { StreamMessage } from '../../main/electron/messages.ts';
+import { SafetyMonitor } from '../../main/safety/monitor.ts';
 import { ipcChannels } from '../../main/shared/bridge.ts';
 import type { ClusterEvent, ClusterView, CommandResult } from '../../main/shared/contract.ts';
 import { ensureMemberBundle } from '../../scripts/build-member.ts';
@@ -68,6 +69,7 @@ const view: ClusterView = {
     snapshotThreshold: 1000,
     canFreeze: true,
   },
+  safety: new SafetyMonitor().report(),
 };
 
 /** A supervisor stand-in: records commands, emits events on demand. */

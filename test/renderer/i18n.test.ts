@@ -66,20 +66,28 @@ for (const lang of langs) {
 
   test(`every ${lang} message compiles in vue-i18n and shows each of its placeholders`, () => {
     // A stray "|" splits a message into plural forms, a stray "@" or "{" does not compile: both are
-    // caught by rendering every message with a marker for each placeholder.
+    // caught by rendering every message, each of its plural forms (" | ") chosen by its count, with a
+    // marker for each placeholder: every form must show its own.
     const i18n = createI18n({ legacy: false, locale: lang, messages: { [lang]: locale.tree }, missingWarn: false });
     const broken: string[] = [];
     for (const [key, message] of locale.messages) {
       if (typeof message !== 'string') continue;
-      const names = placeholders(message);
-      const params = Object.fromEntries(names.map((n) => [n, `⟦${n}⟧`]));
-      try {
-        const said = i18n.global.t(key, params);
-        const lost = names.filter((n) => !said.includes(`⟦${n}⟧`));
-        if (lost.length > 0 || /[{}]/.test(said)) broken.push(`${key}: ${JSON.stringify(said)}`);
-      } catch (e) {
-        broken.push(`${key}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-      }
+      const params = Object.fromEntries(placeholders(message).map((n) => [n, `⟦${n}⟧`]));
+      const forms = message.split(' | ');
+      // vue-i18n's choice: two forms are 1 and more, three are 0, 1 and more.
+      const counts = forms.length === 1 ? [null] : forms.length === 2 ? [1, 2] : [0, 1, 2];
+      forms.forEach((form, i) => {
+        const names = placeholders(form);
+        try {
+          const count = counts[i];
+          const said =
+            count === null || count === undefined ? i18n.global.t(key, params) : i18n.global.t(key, params, count);
+          const lost = names.filter((n) => !said.includes(`⟦${n}⟧`));
+          if (lost.length > 0 || /[{}]/.test(said)) broken.push(`${key}: ${JSON.stringify(said)}`);
+        } catch (e) {
+          broken.push(`${key}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        }
+      });
     }
     assert.deepEqual(broken, []);
   });

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ClusterEvent, ClusterView } from '../../main/shared/contract.ts';
+import { properties, type ClusterEvent, type ClusterView, type SafetyReport } from '../../main/shared/contract.ts';
 import type { WebServer } from '../../main/server/web.ts';
 import { startWeb } from '../../main/server/web.ts';
 import { connect, defaults, request, view, waitForView } from './helpers.ts';
@@ -249,7 +249,15 @@ describe('HTTP API on a real cluster', () => {
     assert.equal((await request(w, '/api/events?since=abc')).status, 400);
     const safety = await request(w, '/api/safety');
     assert.equal(safety.status, 200);
-    assert.deepEqual(safety.json, { violations: [] });
+    const report = safety.json as SafetyReport;
+    assert.deepEqual(report.violations, []);
+    assert.deepEqual(
+      report.properties.map((p) => [p.property, p.violations]),
+      properties.map((p) => [p, 0]),
+    );
+    const elections = report.properties[0]!;
+    assert.ok(elections.checks > 0, 'the election was checked');
+    assert.equal(elections.evidence[0]?.kind, 'oneLeader');
     const metrics = (await request(w, '/api/metrics')).json as {
       leaderChanges: unknown[];
       client: { completed: number };

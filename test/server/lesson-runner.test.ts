@@ -47,6 +47,7 @@ class Scripted implements LessonDoor {
       })),
       links: [],
       settings: { ...this.settings, electionTimeoutMs: [150, 300], heartbeatMs: 50, canFreeze: true },
+      safety: { properties: [], violations: [] },
     };
   }
 

@@ -23,6 +23,12 @@ const termCycle = [
   okabeIto.yellow,
 ] as const;
 
+/** The k-th of several lines in a chart: the term colours, black instead of the pale yellow. */
+export function seriesColour(k: number): string {
+  const cycle = [...termCycle.slice(0, -1), okabeIto.black];
+  return cycle[k % cycle.length]!;
+}
+
 /** The colour of a term's entries in the minutes books (cycles after seven terms). */
 export function termColour(term: number): string {
   return termCycle[(((term - 1) % termCycle.length) + termCycle.length) % termCycle.length]!;

@@ -79,11 +79,11 @@ export default {
     presenterOff: 'Presenter mode off',
     noShare: 'Nothing to share: start the server with npm run web -- --workshop',
   },
-  // Proposed in turn by the key P.
-  decisions: [
-    'Approve painting contract for ₹2 lakhs',
-    'Repair the lift before Diwali',
-    'Clean the water tank every month',
-    'Plant mango trees in the garden',
-  ],
+  /** Canned decisions P proposes in turn (numbered: the window asks for 0, 1, ... until one is missing). */
+  decisions: {
+    0: 'Approve painting contract for ₹2 lakhs',
+    1: 'Repair the lift before Diwali',
+    2: 'Clean the water tank every month',
+    3: 'Plant mango trees in the garden',
+  },
 };

@@ -74,6 +74,7 @@ export default {
     frame: '{name} refused a frame: {reason}',
     fault: 'Done to the society: {description}',
     safety: 'Safety violation {property}: {message}',
+    checks: 'Safety monitor: {checks} checks passed',
     client: 'Client {op}: status {status} in {ms} ms',
   },
 };

@@ -75,6 +75,7 @@ export default {
     frame: '{name} ने एक फ़्रेम अस्वीकार किया: {reason}',
     fault: 'सोसाइटी के साथ किया गया: {description}',
     safety: 'सुरक्षा नियम {property} टूटा: {message}',
+    checks: 'सुरक्षा मॉनिटर: {checks} जाँचें सही निकलीं',
     client: 'क्लाइंट {op}: स्थिति {status}, {ms} मि.से. में',
   },
 };
