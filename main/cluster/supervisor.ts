@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   LinkFault,
   LinkRules,
+  MemberRequest,
   NodeConfig,
   Peer,
   ReplyOutcome,
@@ -50,6 +51,8 @@ export interface SupervisorOptions {
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
   readonly snapshotThreshold?: number;
+  /** Members start a new WAL segment once the current one has reached this size. */
+  readonly segmentBytes?: number;
   readonly messageTelemetry?: boolean;
   /** Events kept for replay. */
   readonly recordingLimit?: number;
@@ -87,6 +90,15 @@ class NoSuchMember extends Error {
   }
 }
 
+/** What a restarted member's recovery repaired, for its 'running' event; undefined when nothing. */
+function recoveryNote(tornTail: string | null, removed: readonly string[]): string | undefined {
+  const notes = [
+    ...(tornTail === null ? [] : [`truncated a torn write at ${tornTail}`]),
+    ...(removed.length === 0 ? [] : [`removed crash leftovers ${removed.join(', ')}`]),
+  ];
+  return notes.length === 0 ? undefined : `recovered: ${notes.join('; ')}`;
+}
+
 const societySchema = z.object({ founders: z.array(z.number().int().min(1).max(999)).min(1) }).strict();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ok = (body: unknown = { ok: true }): CommandResult => ({ status: 200, body });
@@ -122,6 +134,7 @@ export class Supervisor {
       preVote: true,
       checkQuorum: true,
       snapshotThreshold: 1000,
+      segmentBytes: 8 * 1024 * 1024,
       messageTelemetry: true,
       recordingLimit: 200_000,
       ...options,
@@ -265,6 +278,7 @@ export class Supervisor {
       // Half a frame: an append of large values always fits the transport's frame limit.
       maxAppendBytes: MAX_FRAME_BYTES / 2,
       snapshotThreshold: this.o.snapshotThreshold,
+      segmentBytes: this.o.segmentBytes,
       rules: this.rules(),
       messageTelemetry: this.settings.messageTelemetry,
     };
@@ -296,11 +310,7 @@ export class Supervisor {
           switch (msg.t) {
             case 'started':
               m.mirror.load(msg.log.snapshotIndex, msg.log.lastIndex, msg.log.runs);
-              this.setStatus(
-                m,
-                'running',
-                msg.tornTail === null ? undefined : `recovered: truncated a torn write at ${msg.tornTail}`,
-              );
+              this.setStatus(m, 'running', recoveryNote(msg.tornTail, msg.removed));
               markStarted();
               return;
             case 'telemetry':
@@ -443,11 +453,7 @@ export class Supervisor {
     for (const w of ready) w.resolve(true);
   }
 
-  private ask(
-    id: number,
-    request: Parameters<RouterHost['ask']>[1],
-    timeoutMs: number,
-  ): Promise<ReplyOutcome | null | 'unreachable'> {
+  private ask(id: number, request: MemberRequest, timeoutMs: number): Promise<ReplyOutcome | null | 'unreachable'> {
     const m = this.members.get(id);
     if (m?.proc == null || m.status !== 'running') return Promise.resolve('unreachable');
     const req = randomUUID();
@@ -596,6 +602,15 @@ export class Supervisor {
       return m.status === 'running'
         ? ok()
         : { status: 500, body: { error: `${m.name} did not start: ${m.lastError ?? 'it exited'}` } };
+    },
+    'member.state': async ({ id }) => {
+      const m = this.member(id);
+      const { election, slow } = this.timeouts();
+      const outcome = await this.ask(m.id, { t: 'inspect' }, 4 * election * slow);
+      if (outcome === 'unreachable') return { status: 409, body: { error: `${m.name} is not running` } };
+      if (outcome?.kind !== 'state') return { status: 504, body: { error: `${m.name} did not answer in time` } };
+      const { kind: _, ...state } = outcome;
+      return ok({ id: m.id, ...state });
     },
     'node.pause': ({ id }) => this.signal(id, 'freeze'),
     'node.resume': ({ id }) => this.signal(id, 'thaw'),

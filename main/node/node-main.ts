@@ -3,7 +3,7 @@
 // (transport.ts); everything it must not forget is in its data directory (storage/). It exits by
 // itself when the supervisor goes away, so a killed app leaves no orphans.
 
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { RawNode } from '../raft/rawnode.ts';
 import type { Message, PersistedState, Ready } from '../raft/types.ts';
 import { Replica } from '../replica/replica.ts';
@@ -62,7 +62,7 @@ class Member {
   }
 
   static async start(config: NodeConfig): Promise<Member> {
-    const storage = DiskStorage.open(config.dataDir);
+    const storage = DiskStorage.open(config.dataDir, { segmentBytes: config.segmentBytes });
     const persisted = storage.load();
     const raw = new RawNode(
       { ...config, id: config.id },
@@ -103,6 +103,7 @@ class Member {
         storage.recovery.tornTail === null
           ? null
           : `${storage.recovery.tornTail.file} at byte ${storage.recovery.tornTail.offset} (${storage.recovery.tornTail.bytes} bytes)`,
+      removed: [...storage.recovery.removed],
     });
     member.startTicking();
     member.drive();
@@ -262,6 +263,16 @@ class Member {
         const res = msg.t === 'membership' ? raw.proposeMembership(msg.change) : raw.transferLeadership(msg.to);
         this.reply(msg.req, res.ok ? { kind: 'accepted', index: res.index, term: res.term } : refusal(res));
         return this.scheduleDrive();
+      }
+      case 'inspect': {
+        const sm = this.replica.sm;
+        return this.reply(msg.req, {
+          kind: 'state',
+          applied: sm.appliedIndex,
+          digest: createHash('sha256').update(sm.serialize()).digest('hex'),
+          keys: sm.size(),
+          decisions: sm.decisions().length,
+        });
       }
       case 'abandon': {
         const key = this.requests.get(msg.req);
