@@ -17,6 +17,7 @@ import {
   type Telemetry,
   type ToNode,
 } from './control-protocol.ts';
+import { logTelemetry } from './log-telemetry.ts';
 import { DiskStorage, StorageCorruptError } from './storage/disk-storage.ts';
 import { socketPath } from './socket-path.ts';
 import { Transport } from './transport.ts';
@@ -87,7 +88,6 @@ class Member {
       persisting: (rd) => member?.persisting(rd),
       applied: (entry) => member?.emit({ k: 'apply', at: Date.now(), entry }),
       snapshotTaken: (s) => member?.emit({ k: 'snapshot', at: Date.now(), index: s.index, how: 'taken' }),
-      snapshotInstalled: (s) => member?.emit({ k: 'snapshot', at: Date.now(), index: s.index, how: 'installed' }),
     });
     const lastIndex = persisted.entries.at(-1)?.index ?? persisted.snapshot?.index ?? 0;
     member = new Member(config, storage, transport, replica, lastIndex);
@@ -134,21 +134,18 @@ class Member {
   }
 
   private persisting(rd: Ready): void {
-    const first = rd.entries[0];
-    if (rd.snapshot !== null) this.persistedLast = rd.snapshot.index;
-    if (first === undefined) return;
+    if (rd.snapshot === null && rd.entries.length === 0) return;
     const raw = this.replica.raw;
     const status = raw.status();
-    this.emit({
-      k: 'append',
+    const { events, persistedLast } = logTelemetry(rd, {
       at: Date.now(),
       term: status.term,
       leader: status.role === 'leader',
-      prevTerm: raw.termAt(first.index - 1) ?? null,
-      overwrote: first.index <= this.persistedLast ? first.index : null,
-      entries: rd.entries,
+      termAt: (index) => raw.termAt(index),
+      persistedLast: this.persistedLast,
     });
-    this.persistedLast = rd.entries.at(-1)!.index;
+    for (const e of events) this.emit(e);
+    this.persistedLast = persistedLast;
   }
 
   private send(m: Message): void {
