@@ -46,16 +46,17 @@ function facts(planted: Partial<RunFacts>): RunFacts {
     states: [1, 2, 3].map((id) => ({ id, ...state })),
     convergence: null,
     violations: [],
+    events: () => Promise.resolve([{ seq: 1, kind: 'fault', description: 'crash 1' }]),
     ...planted,
   };
 }
 
-test('the verdict has teeth: a stale read, or members holding different states, fail the run and leave a file', (t) => {
+test('the verdict has teeth: a stale read, or members holding different states, fail the run and leave a file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rs-verdict-'));
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  assert.equal(judge(facts({}), dir).ok, true);
+  assert.equal((await judge(facts({}), dir)).ok, true);
 
   // c2 reads the value c1 overwrote before c2 even asked: a stale read.
   const stale = [
@@ -63,7 +64,7 @@ test('the verdict has teeth: a stale read, or members holding different states, 
     op('c1', { op: 'set', key: 'k1', value: 'c1.2' }, 20, 30, { op: 'set' }),
     op('c2', { op: 'get', key: 'k1' }, 40, 50, { op: 'get', value: 'c1.1' }),
   ];
-  const report = judge(facts({ history: stale }), dir);
+  const report = await judge(facts({ history: stale }), dir);
   assert.equal(report.ok, false);
   assert.match(report.line, /FAILED/);
   assert.match(report.problems.join('\n'), /not linearizable:\nKey "k1"/);
@@ -73,9 +74,10 @@ test('the verdict has teeth: a stale read, or members holding different states, 
   assert.match(String(file.rerun), /--runs 1 --seed 42 --seconds 15/);
   assert.deepEqual(file.history, stale);
   assert.deepEqual(file.schedule, facts({}).schedule);
+  assert.deepEqual(file.events, [{ seq: 1, kind: 'fault', description: 'crash 1' }]);
 
   const states = facts({}).states.map((s) => (s.id === 3 ? { ...s, digest: 'b'.repeat(64) } : s));
-  const diverged = judge(facts({ states }), null);
+  const diverged = await judge(facts({ states }), null);
   assert.equal(diverged.ok, false);
   assert.match(
     diverged.problems.join('\n'),
@@ -83,7 +85,7 @@ test('the verdict has teeth: a stale read, or members holding different states, 
   );
   assert.equal(diverged.failureFile, null);
 
-  const unsafe = judge(
+  const unsafe = await judge(
     facts({ violations: [{ property: 'Election Safety', message: 'two leaders in term 3' }] }),
     null,
   );

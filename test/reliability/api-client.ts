@@ -34,6 +34,8 @@ export const memberStateSchema = z.object({
 });
 export type MemberState = z.infer<typeof memberStateSchema>;
 
+export const eventsSchema = z.array(z.object({ seq: z.number(), kind: z.string() }).loose());
+
 export class ApiClient {
   private readonly base: string;
   private readonly timeoutMs: number;
@@ -68,6 +70,22 @@ export class ApiClient {
 
   view(): Promise<View> {
     return this.expect(viewSchema, 'GET', '/api/cluster');
+  }
+
+  /**
+   * The recorded events (GET /api/events, page by page) but the two most numerous kinds, apply and
+   * client (each entry applied by each member, each request): what a failure file needs to show
+   * how the cluster got there. The supervisor keeps the most recent 200000 events.
+   */
+  async events(): Promise<unknown[]> {
+    const page = 100_000;
+    const out: unknown[] = [];
+    for (let since = 0; ;) {
+      const events = await this.expect(eventsSchema, 'GET', `/api/events?since=${since}&limit=${page}`);
+      out.push(...events.filter((e) => e.kind !== 'apply' && e.kind !== 'client'));
+      if (events.length < page) return out;
+      since = events.at(-1)!.seq;
+    }
   }
 
   /** Poll the view until `check` holds; null after `ms`. */

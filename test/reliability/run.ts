@@ -5,7 +5,8 @@
 import { startWeb } from '../../main/server/web.ts';
 import { Random } from '../sim/random.ts';
 import { defaults as webDefaults } from '../server/helpers.ts';
-import { ApiClient, memberStateSchema, type MemberState, type View } from './api-client.ts';
+import { ApiClient } from './api-client.ts';
+import { converge } from './convergence.ts';
 import { KvClients } from './kv-clients.ts';
 import { defaultNemesis, Nemesis } from './nemesis.ts';
 import { judge, type RunReport } from './verdict.ts';
@@ -21,8 +22,6 @@ export interface NemesisRunOptions {
   readonly outDir: string | null;
 }
 
-/** How long the cluster has to converge after healing. */
-const CONVERGE_MS = 30_000;
 /** A request without an answer after this long is an unknown outcome (the API gives up after 5 s). */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -47,7 +46,7 @@ export async function runNemesis(o: NemesisRunOptions): Promise<RunReport> {
     const durationMs = performance.now() - t0;
     const { states, problem } = await converge(api);
     const { violations } = await api.expect(violationsSchema, 'GET', '/api/safety');
-    return judge(
+    return await judge(
       {
         options: o,
         durationMs,
@@ -60,48 +59,11 @@ export async function runNemesis(o: NemesisRunOptions): Promise<RunReport> {
         states,
         convergence: problem,
         violations,
+        events: () => api.events(),
       },
       o.outDir,
     );
   } finally {
     await web.close();
   }
-}
-
-/** Members of the leader's configuration that run and applied everything it committed. */
-function settled(v: View): boolean {
-  if (v.leaderId === null) return false;
-  const leader = v.nodes.find((n) => n.id === v.leaderId)!;
-  const members = [...v.voters, ...v.learners];
-  return (
-    members.every((id) => v.nodes.some((n) => n.id === id && n.status === 'running')) &&
-    v.nodes.every((n) => members.includes(n.id) && n.appliedIndex === leader.commitIndex)
-  );
-}
-
-/**
- * Wait until every member applied the same log, then ask each what it holds. A member can apply one
- * more entry between two answers (a new chairman's no-op), so this asks again until the answers
- * agree on the index or the time is up.
- */
-async function converge(api: ApiClient): Promise<{ states: MemberState[]; problem: string | null }> {
-  const deadline = performance.now() + CONVERGE_MS;
-  let v: View | null = null;
-  let states: MemberState[] = [];
-  while (performance.now() < deadline) {
-    v = await api.waitForView(settled, deadline - performance.now());
-    if (v === null) break;
-    states = await Promise.all(v.nodes.map((n) => api.expect(memberStateSchema, 'GET', `/api/members/${n.id}/state`)));
-    if (new Set(states.map((s) => s.applied)).size === 1) return { states, problem: null };
-  }
-  const last = v ?? (await api.view());
-  return {
-    states,
-    problem:
-      `the members did not converge within ${CONVERGE_MS / 1000} s: chairman ${last.leaderId ?? 'none'}, ` +
-      `voters ${last.voters.join(',')}, learners ${last.learners.join(',') || 'none'}; ` +
-      last.nodes
-        .map((n) => `member ${n.id} ${n.status} ${n.role} commit ${n.commitIndex} applied ${n.appliedIndex}`)
-        .join('; '),
-  };
 }

@@ -26,6 +26,8 @@ export interface RunFacts {
   readonly states: readonly MemberState[];
   readonly convergence: string | null;
   readonly violations: readonly { readonly property: string; readonly message: string }[];
+  /** The cluster's recorded events, fetched only for a failure file. */
+  readonly events: () => Promise<unknown[]>;
 }
 
 export interface RunReport {
@@ -43,7 +45,7 @@ export interface RunReport {
 }
 
 /** Judge a run; when it failed and `outDir` is given, write the failure file there. */
-export function judge(f: RunFacts, outDir: string | null): RunReport {
+export async function judge(f: RunFacts, outDir: string | null): Promise<RunReport> {
   const started = performance.now();
   const linearizability = checkKvHistory(f.history);
   const checkerMs = performance.now() - started;
@@ -97,6 +99,7 @@ export function judge(f: RunFacts, outDir: string | null): RunReport {
       violations: f.violations,
       requests: f.requests,
       history: f.history,
+      events: await f.events(),
     };
     writeFileSync(failureFile, `${JSON.stringify(record, null, 1)}\n`);
   }
