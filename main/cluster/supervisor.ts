@@ -99,6 +99,18 @@ function recoveryNote(tornTail: string | null, removed: readonly string[]): stri
   return notes.length === 0 ? undefined : `recovered: ${notes.join('; ')}`;
 }
 
+/** A configuration change a leader accepted into its log, not yet known committed. */
+interface Accepted {
+  readonly index: number;
+  readonly term: number;
+}
+type Fate = 'committed' | 'lost';
+
+/** The (index, term) of a change the router reports accepted (status 202). */
+function accepted(res: CommandResult): Accepted {
+  return res.body as Accepted;
+}
+
 const societySchema = z.object({ founders: z.array(z.number().int().min(1).max(999)).min(1) }).strict();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ok = (body: unknown = { ok: true }): CommandResult => ({ status: 200, body });
@@ -187,6 +199,8 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const w of this.waiters) w.resolve(false);
+    this.waiters = [];
     await Promise.all([...this.members.values()].map((m) => m.proc?.stop() ?? Promise.resolve()));
     for (const p of this.pending.values()) clearTimeout(p.timer);
     rmSync(this.socketDir, { recursive: true, force: true });
@@ -435,14 +449,18 @@ export class Supervisor {
   private waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
     if (check()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const waiter: Waiter = { check, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        if (this.waiters.includes(waiter)) {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(false);
-        }
+      const waiter: Waiter = {
+        check,
+        resolve: (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
       }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
@@ -664,9 +682,8 @@ export class Supervisor {
       const m = this.member(id);
       const res = await this.router.leaderRequest({ t: 'membership', change: { kind: 'promoteLearner', node: m.id } });
       if (res.status !== 202) return res;
-      return (await this.committed(res))
-        ? ok({ id: m.id })
-        : { status: 504, body: { error: 'promotion not committed in time' } };
+      const fate = await this.awaitFate(accepted(res), this.changeTimeoutMs());
+      return fate === 'committed' ? ok({ id: m.id }) : this.unsettled('promotion', fate);
     },
     'leader.transfer': async ({ to }) => {
       const m = this.member(to);
@@ -715,20 +732,69 @@ export class Supervisor {
     return Promise.resolve({ status: 200, body: { ok: true } });
   }
 
-  /** Whether the entry a leader accepted at res.body.index is committed, waiting a few election timeouts. */
-  private committed(res: CommandResult): Promise<boolean> {
-    const { index } = res.body as { index: number };
+  /** How long a configuration change may take to commit before the API answers 504. */
+  private changeTimeoutMs(): number {
     const { election, slow } = this.timeouts();
-    return this.waitUntil(
-      () => {
-        const l = this.leaderId();
-        return l !== null && (this.members.get(l)!.state?.commit ?? 0) >= index;
-      },
-      10 * election * slow,
-    );
+    return 10 * election * slow;
   }
 
-  /** Spawn a process, then change the configuration to include it; undo the spawn if that fails. */
+  /**
+   * What became of the entry a leader accepted at (index, term): committed, lost (another entry was
+   * committed at its index), or null while that is not known. The index alone does not say: the
+   * leader may lose its leadership and its successor commit a different entry there.
+   */
+  private fate({ index, term }: Accepted): Fate | null {
+    const applied = this.monitor.committedTerm(index);
+    if (applied !== undefined) return applied === term ? 'committed' : 'lost';
+    const l = this.leaderId();
+    const leader = l === null ? undefined : this.members.get(l);
+    if (leader?.state == null || leader.state.commit < index) return null;
+    // Everything up to the leader's commit index is committed: its log says which entry.
+    const held = leader.mirror.term(index);
+    return held === undefined ? null : held === term ? 'committed' : 'lost';
+  }
+
+  /** The fate of an accepted change, once known; null if not known within `timeoutMs`. */
+  private async awaitFate(change: Accepted, timeoutMs: number): Promise<Fate | null> {
+    let fate: Fate | null = null;
+    await this.waitUntil(() => (fate = this.fate(change)) !== null, timeoutMs);
+    return fate;
+  }
+
+  /** After a 504: keep waiting for the change's fate (as long as the supervisor runs), then act on it. */
+  private settleLater(change: Accepted, act: (fate: Fate) => Promise<void>): void {
+    void (async () => {
+      for (;;) {
+        const fate = await this.awaitFate(change, 60_000);
+        if (this.stopped) return;
+        if (fate !== null) return act(fate);
+      }
+    })();
+  }
+
+  /** The answer for a change that did not commit: 503 if it certainly never will, 504 if it still may. */
+  private unsettled(what: string, fate: Fate | null): CommandResult {
+    return fate === 'lost'
+      ? { status: 503, body: { error: `the ${what} was lost with the chairman that accepted it; nothing changed` } }
+      : { status: 504, body: { error: `the ${what} was not committed in time (it may still be)` } };
+  }
+
+  /** Stop a member's process for good and forget it, its records too, so a later start does not bring it back. */
+  private async retire(m: Member, why: string): Promise<void> {
+    if (m.removed) return;
+    m.status = 'stopped'; // a deliberate stop, not a crash
+    await m.proc?.stop();
+    m.removed = true;
+    rmSync(m.dataDir, { recursive: true, force: true });
+    this.setStatus(m, 'stopped', why);
+    this.broadcast({ t: 'peers', peers: this.peers() });
+  }
+
+  /**
+   * Spawn a process, then change the configuration to include it. If the change is refused or lost,
+   * stop the process again; if its fate is not known in time, the process keeps running (it joins if
+   * the change commits, and is stopped once it is known lost).
+   */
   private async addMember(learner: boolean): Promise<CommandResult> {
     const id = Math.max(0, ...this.members.keys()) + 1;
     const m = this.addMemberRecord(id);
@@ -739,34 +805,40 @@ export class Supervisor {
       t: 'membership',
       change: { kind: learner ? 'addLearner' : 'addVoter', node: id },
     });
-    const joined = res.status === 202 && (await this.committed(res));
-    if (!joined) {
-      m.status = 'stopped'; // a deliberate stop, not a crash
-      await m.proc?.stop();
-      m.removed = true;
-      rmSync(m.dataDir, { recursive: true, force: true });
-      this.setStatus(m, 'stopped', 'its addition was not committed');
-      this.broadcast({ t: 'peers', peers: this.peers() });
-      return res.status === 202 ? { status: 504, body: { error: 'the addition was not committed in time' } } : res;
+    const fate = res.status === 202 ? await this.awaitFate(accepted(res), this.changeTimeoutMs()) : 'lost';
+    if (fate === 'committed') {
+      this.emit({ kind: 'fault', description: `add ${learner ? 'learner' : 'voter'} ${id}` });
+      return { status: 200, body: { id, name: m.name } };
     }
-    this.emit({ kind: 'fault', description: `add ${learner ? 'learner' : 'voter'} ${id}` });
-    return { status: 200, body: { id, name: m.name } };
+    if (fate === null) {
+      this.settleLater(accepted(res), (late) =>
+        late === 'lost' ? this.retire(m, 'its addition was lost') : Promise.resolve(),
+      );
+      return this.unsettled('addition', fate);
+    }
+    await this.retire(m, 'its addition was not committed');
+    return res.status === 202 ? this.unsettled('addition', fate) : res;
   }
 
   /** Change the configuration to exclude a member, then stop its process (dissertation §4.2.2). */
   private async removeMember(m: Member): Promise<CommandResult> {
     const res = await this.router.leaderRequest({ t: 'membership', change: { kind: 'remove', node: m.id } });
     if (res.status !== 202) return res;
-    if (!(await this.committed(res))) return { status: 504, body: { error: 'the removal was not committed in time' } };
-    m.status = 'stopped'; // a deliberate stop, not a crash
-    await m.proc?.stop();
-    m.removed = true;
-    // Out of the society for good: its records go too, so a later start does not bring it back.
-    rmSync(m.dataDir, { recursive: true, force: true });
-    this.setStatus(m, 'stopped', 'removed from the society');
-    this.broadcast({ t: 'peers', peers: this.peers() });
-    this.emit({ kind: 'fault', description: `remove ${m.id}` });
+    const fate = await this.awaitFate(accepted(res), this.changeTimeoutMs());
+    if (fate !== 'committed') {
+      // A removal that commits later must still stop the process: left running outside the
+      // configuration, it would campaign for ever.
+      if (fate === null)
+        this.settleLater(accepted(res), (late) => (late === 'committed' ? this.removed(m) : Promise.resolve()));
+      return this.unsettled('removal', fate);
+    }
+    await this.removed(m);
     return { status: 200, body: { id: m.id } };
+  }
+
+  private async removed(m: Member): Promise<void> {
+    await this.retire(m, 'removed from the society');
+    this.emit({ kind: 'fault', description: `remove ${m.id}` });
   }
 
   /** Wait until some member leads (used by scripts and tests); false after `timeoutMs`. */

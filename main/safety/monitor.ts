@@ -129,6 +129,11 @@ export class SafetyMonitor {
     }
   }
 
+  /** The term of the entry some member applied at `index` (so committed there), if one did. */
+  committedTerm(index: number): number | undefined {
+    return this.committed.get(index)?.[0];
+  }
+
   /** State Machine Safety: no two members apply different entries at the same index. */
   applied(node: NodeId, entry: Entry): void {
     const fp = fingerprint(entry);
