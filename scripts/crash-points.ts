@@ -5,13 +5,11 @@
 // is lost and no member starts on damaged data (docs/reliability.md). Exit code 1 on any problem.
 
 import { parseArgs } from 'node:util';
+import { optionReader } from '../test/lib/cli-options.ts';
 import { defaultCrashPoints, runCrashPoints } from '../test/reliability/crash-points.ts';
 import { ensureMemberBundle } from './build-member.ts';
 
-function fail(message: string): never {
-  console.error(`npm run crash-points: ${message}`);
-  process.exit(2);
-}
+const { int } = optionReader('npm run crash-points');
 
 const d = defaultCrashPoints;
 const { values } = parseArgs({
@@ -26,12 +24,6 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const int = (name: string, v: string, min: number, max: number): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    fail(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
-  return n;
-};
 const options = {
   points: int('points', values.points, 1, 100_000),
   seed: int('seed', values.seed ?? String(Date.now() % 2 ** 31), 0, 2 ** 31 - 1),

@@ -5,14 +5,12 @@
 // nemesis-failure-seed<X>-<time>.json in DIR. Exit code 1 if any run failed, 2 for bad options.
 
 import { parseArgs } from 'node:util';
+import { optionReader } from '../test/lib/cli-options.ts';
 import { faultKinds, type Action } from '../test/reliability/nemesis.ts';
 import { runNemesis } from '../test/reliability/run.ts';
 import { ensureMemberBundle } from './build-member.ts';
 
-function fail(message: string): never {
-  console.error(`npm run nemesis: ${message}`);
-  process.exit(2);
-}
+const { int } = optionReader('npm run nemesis');
 
 const { values } = parseArgs({
   options: {
@@ -26,12 +24,6 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const int = (name: string, v: string, min: number, max: number): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    fail(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
-  return n;
-};
 const runs = int('runs', values.runs, 1, 10_000);
 const seconds = int('seconds', values.seconds, 1, 3600);
 const first = int('seed', values.seed ?? String(Date.now() % 2 ** 31), 0, 2 ** 31 - 1);

@@ -98,6 +98,21 @@ function assertCorrupt(open: () => unknown, file: string, offset: number, reason
   return caught;
 }
 
+/** A byte flipped anywhere in `record` of `file`: the start is refused at the record, and nothing is changed. */
+function assertEveryFlipRefused(
+  dir: string,
+  file: string,
+  original: Buffer,
+  record: { offset: number; end: number },
+): void {
+  for (let at = record.offset; at < record.end; at++) {
+    const damaged = flip(original, at);
+    fs.writeFileSync(file, damaged);
+    assertCorrupt(() => DiskStorage.open(dir), file, record.offset);
+    assert.deepEqual(fs.readFileSync(file), damaged, 'a refused start must not modify the file');
+  }
+}
+
 test('a torn last record, cut at every byte, is truncated and reported; every earlier record survives', (t) => {
   const dir = tempDir(t);
   written(dir, 5);
@@ -146,12 +161,7 @@ test('a flipped byte anywhere in the final record is corruption, not a torn tail
   const original = fs.readFileSync(file!);
   const last = frames(original).at(-1)!;
   assert.equal(last.end, original.length);
-  for (let at = last.offset; at < last.end; at++) {
-    const damaged = flip(original, at);
-    fs.writeFileSync(file!, damaged);
-    assertCorrupt(() => DiskStorage.open(dir), file!, last.offset);
-    assert.deepEqual(fs.readFileSync(file!), damaged, 'a refused start must not modify the file');
-  }
+  assertEveryFlipRefused(dir, file!, original, last);
 });
 
 test('a final record part of which never reached the disk (a zero sector, or zeros at its end) is a torn write', (t) => {
@@ -216,13 +226,7 @@ test('a flipped byte anywhere in an early record is corruption at that record, a
   written(dir, 5);
   const [file] = segmentFiles(dir);
   const original = fs.readFileSync(file!);
-  const record = frames(original)[2]!; // batch 2 (record 0 is the segment head)
-  for (let at = record.offset; at < record.end; at++) {
-    const damaged = flip(original, at);
-    fs.writeFileSync(file!, damaged);
-    assertCorrupt(() => DiskStorage.open(dir), file!, record.offset);
-    assert.deepEqual(fs.readFileSync(file!), damaged, 'a refused start must not modify the file');
-  }
+  assertEveryFlipRefused(dir, file!, original, frames(original)[2]!); // batch 2 (record 0 is the segment head)
 });
 
 test('a bad frame followed by a valid record in the newest segment is corruption, not a torn tail', (t) => {

@@ -3,6 +3,7 @@
 // refused or reset connection) says so instead of throwing: for a write that means "outcome unknown".
 
 import { z } from 'zod';
+import type { Random } from '../sim/random.ts';
 
 export type ApiAnswer =
   { readonly status: number; readonly body: unknown } | { readonly status: null; readonly error: string };
@@ -35,6 +36,15 @@ export const memberStateSchema = z.object({
 export type MemberState = z.infer<typeof memberStateSchema>;
 
 export const eventsSchema = z.array(z.object({ seq: z.number(), kind: z.string() }).loose());
+
+/** What each participant of a run (clients, nemesis) works with. */
+export interface RunContext {
+  readonly api: ApiClient;
+  /** Its own stream of random choices. */
+  readonly r: Random;
+  /** When the run started (performance.now()): times in the records are ms since then. */
+  readonly t0: number;
+}
 
 export class ApiClient {
   private readonly base: string;

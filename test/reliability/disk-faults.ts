@@ -49,7 +49,8 @@ export function openWindow(dir: string): Window | null {
   const newest = segments(dir).at(-1);
   if (newest === undefined) return null;
   const scan = scanSegment(readFileSync(newest), true);
-  if (!scan.ok || scan.records.length <= 1) return 'segment rotation';
+  if (!scan.ok) return null;
+  if (scan.records.length <= 1) return 'segment rotation';
   let named = 0;
   for (const { record } of scan.records) {
     if (record.t === 'head') named = record.snap?.index ?? 0;

@@ -7,8 +7,7 @@
 import { z } from 'zod';
 import { chooseRequest, type ClientRequest } from '../lib/kv-requests.ts';
 import type { KvOutput, Operation } from '../lib/linearizability.ts';
-import type { Random } from '../sim/random.ts';
-import { describe, sleep, type ApiAnswer, type ApiClient } from './api-client.ts';
+import { describe, sleep, type ApiAnswer, type RunContext } from './api-client.ts';
 
 export interface ClientOptions {
   readonly clients: number;
@@ -57,17 +56,12 @@ export class KvClients {
   readonly counts: Record<Outcome, number> = { ok: 0, unknown: 0, 'not applied': 0, unexpected: 0 };
   private running: Promise<void>[] = [];
   private stopped = false;
-  private readonly api: ApiClient;
-  private readonly r: Random;
+  private readonly ctx: RunContext;
   private readonly o: ClientOptions;
-  private readonly t0: number;
 
-  /** Times are ms since `t0` (performance.now()). */
-  constructor(api: ApiClient, r: Random, o: ClientOptions, t0: number) {
-    this.api = api;
-    this.r = r;
+  constructor(ctx: RunContext, o: ClientOptions) {
+    this.ctx = ctx;
     this.o = o;
-    this.t0 = t0;
   }
 
   start(): void {
@@ -83,14 +77,14 @@ export class KvClients {
   private async client(name: string): Promise<void> {
     // The values this client last saw, so its compare-and-sets often expect the current one.
     const seen = new Map<string, string | null>();
-    const r = this.r;
+    const r = this.ctx.r;
     for (let n = 1; ; n++) {
       await sleep(r.int(this.o.thinkMs[0], this.o.thinkMs[1]));
       if (this.stopped) return;
       const request = chooseRequest(r, name, n, this.o.keys, (key) => (r.chance(0.2) ? null : (seen.get(key) ?? null)));
-      const call = performance.now() - this.t0;
+      const call = performance.now() - this.ctx.t0;
       const answer = await this.send(request);
-      const ret = performance.now() - this.t0;
+      const ret = performance.now() - this.ctx.t0;
       const result = outcomeOf(request, answer);
       const outcome = typeof result === 'string' && result !== 'decided' ? result : 'ok';
       this.counts[outcome]++;
@@ -108,7 +102,7 @@ export class KvClients {
 
   private send(request: ClientRequest): Promise<ApiAnswer> {
     return request.op === 'decide'
-      ? this.api.call('POST', '/api/decisions', { text: request.text })
-      : this.api.call('POST', '/api/kv', request);
+      ? this.ctx.api.call('POST', '/api/decisions', { text: request.text })
+      : this.ctx.api.call('POST', '/api/kv', request);
   }
 }

@@ -14,8 +14,7 @@ import {
   ringLinks,
   type Link,
 } from '../lib/fault-shapes.ts';
-import type { Random } from '../sim/random.ts';
-import { describe, sleep, type ApiAnswer, type ApiClient, type View } from './api-client.ts';
+import { describe, sleep, type ApiAnswer, type RunContext, type View } from './api-client.ts';
 
 export const faultKinds = [
   'crash leader',
@@ -73,27 +72,23 @@ export class Nemesis {
   readonly unexpected: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly recovering = new Set<Promise<unknown>>();
-  private readonly api: ApiClient;
-  private readonly r: Random;
+  private readonly ctx: RunContext;
   private readonly o: NemesisOptions;
-  private readonly t0: number;
 
-  constructor(api: ApiClient, r: Random, o: NemesisOptions, t0: number) {
-    this.api = api;
-    this.r = r;
+  constructor(ctx: RunContext, o: NemesisOptions) {
+    this.ctx = ctx;
     this.o = o;
-    this.t0 = t0;
   }
 
   /** Strike at random moments for `ms`. */
   async run(ms: number): Promise<void> {
     const until = performance.now() + ms;
     for (;;) {
-      await sleep(this.r.int(this.o.intervalMs[0], this.o.intervalMs[1]));
+      await sleep(this.ctx.r.int(this.o.intervalMs[0], this.o.intervalMs[1]));
       if (performance.now() >= until) return;
-      const view = await this.api.view();
+      const view = await this.ctx.api.view();
       // Some faults do not apply right now (no leader, too many down): draw again.
-      for (let tries = 0; tries < 5; tries++) if (await this.strike(this.r.pick(menu), view)) break;
+      for (let tries = 0; tries < 5; tries++) if (await this.strike(this.ctx.r.pick(menu), view)) break;
     }
   }
 
@@ -103,15 +98,15 @@ export class Nemesis {
     this.timers.clear();
     await Promise.all(this.recovering);
     await this.call('heal', 'POST', '/api/heal');
-    for (const n of (await this.api.view()).nodes) {
+    for (const n of (await this.ctx.api.view()).nodes) {
       if (n.status === 'paused') await this.call('thaw', 'POST', `/api/nodes/${n.id}/resume`);
       if (n.status === 'crashed') await this.call('restart', 'POST', `/api/nodes/${n.id}/restart`);
     }
   }
 
   private async call(action: Action, method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiAnswer> {
-    const at = performance.now() - this.t0;
-    const answer = await this.api.call(method, path, body);
+    const at = performance.now() - this.ctx.t0;
+    const answer = await this.ctx.api.call(method, path, body);
     this.schedule.push({
       at,
       action,
@@ -156,7 +151,7 @@ export class Nemesis {
         const p = this.one(action, 'POST', path).finally(() => this.recovering.delete(p));
         this.recovering.add(p);
       },
-      this.r.int(this.o.downMs[0], this.o.downMs[1]),
+      this.ctx.r.int(this.o.downMs[0], this.o.downMs[1]),
     );
     this.timers.add(timer);
   }
@@ -175,7 +170,7 @@ export class Nemesis {
       case 'crash leader':
       case 'crash':
       case 'crash and restart at once': {
-        const id = kind === 'crash leader' ? leader : victims.length > 0 ? this.r.pick(victims) : null;
+        const id = kind === 'crash leader' ? leader : victims.length > 0 ? this.ctx.r.pick(victims) : null;
         if (id === null || !mayTakeDown(id)) return false;
         const crashed = await this.call(kind, 'POST', `/api/nodes/${id}/crash`);
         if (kind !== 'crash and restart at once') {
@@ -186,36 +181,36 @@ export class Nemesis {
       }
       case 'freeze leader':
       case 'freeze': {
-        const id = kind === 'freeze leader' ? leader : victims.length > 0 ? this.r.pick(victims) : null;
+        const id = kind === 'freeze leader' ? leader : victims.length > 0 ? this.ctx.r.pick(victims) : null;
         if (id === null || !mayTakeDown(id)) return false;
         await this.one(kind, 'POST', `/api/nodes/${id}/pause`);
         this.later('thaw', id);
         return true;
       }
       case 'partition: halves':
-        return this.one(kind, 'POST', '/api/partition', { groups: halves(this.r, ids) });
+        return this.one(kind, 'POST', '/api/partition', { groups: halves(this.ctx.r, ids) });
       case 'partition: isolated leader':
         return leader !== null && this.one(kind, 'POST', '/api/partition', { groups: isolatedLeader(leader, ids) });
       case 'partition: bridge':
-        return this.cuts(kind, bridgeLinks(this.r, ids), false);
+        return this.cuts(kind, bridgeLinks(this.ctx.r, ids), false);
       case 'partition: ring':
-        return this.cuts(kind, ringLinks(this.r, ids), false);
+        return this.cuts(kind, ringLinks(this.ctx.r, ids), false);
       case 'one-way cut':
-        return this.cuts(kind, [oneWayLink(this.r, ids)], true);
+        return this.cuts(kind, [oneWayLink(this.ctx.r, ids)], true);
       case 'deaf leader':
         return leader !== null && this.cuts(kind, deafLeaderLinks(leader, ids), true);
       case 'delay and loss': {
         const answers: ApiAnswer[] = [];
-        for (let i = this.r.int(1, 3); i > 0; i--) {
-          const [from, to] = oneWayLink(this.r, ids);
+        for (let i = this.ctx.r.int(1, 3); i > 0; i--) {
+          const [from, to] = oneWayLink(this.ctx.r, ids);
           const fault = {
             from,
             to,
-            delayMs: this.r.int(0, 80),
-            jitterMs: this.r.int(0, 40),
-            loss: this.r.int(0, 30) / 100,
-            duplicate: this.r.int(0, 5) / 100,
-            oneWay: this.r.chance(0.5),
+            delayMs: this.ctx.r.int(0, 80),
+            jitterMs: this.ctx.r.int(0, 40),
+            loss: this.ctx.r.int(0, 30) / 100,
+            duplicate: this.ctx.r.int(0, 5) / 100,
+            oneWay: this.ctx.r.chance(0.5),
           };
           answers.push(await this.call(kind, 'POST', '/api/links/fault', fault));
         }
@@ -227,13 +222,13 @@ export class Nemesis {
           ids.length < this.o.maxMembers && this.one(kind, 'POST', '/api/members', { learner: kind === 'add learner' })
         );
       case 'promote learner':
-        return v.learners.length > 0 && this.one(kind, 'POST', `/api/members/${this.r.pick(v.learners)}/promote`);
+        return v.learners.length > 0 && this.one(kind, 'POST', `/api/members/${this.ctx.r.pick(v.learners)}/promote`);
       case 'remove member': {
         const candidates = [...v.voters, ...v.learners].filter((id) => id !== leader && ids.includes(id));
         return (
           v.voters.length > 3 &&
           candidates.length > 0 &&
-          this.one(kind, 'DELETE', `/api/members/${this.r.pick(candidates)}`)
+          this.one(kind, 'DELETE', `/api/members/${this.ctx.r.pick(candidates)}`)
         );
       }
       case 'remove leader':
@@ -242,7 +237,7 @@ export class Nemesis {
         return (
           leader !== null &&
           others(leader).length > 0 &&
-          this.one(kind, 'POST', '/api/leader', { to: this.r.pick(others(leader)) })
+          this.one(kind, 'POST', '/api/leader', { to: this.ctx.r.pick(others(leader)) })
         );
       case 'heal':
         return this.one(kind, 'POST', '/api/heal');

@@ -37,8 +37,8 @@ export async function runNemesis(o: NemesisRunOptions): Promise<RunReport> {
     if ((await api.waitForView((v) => v.leaderId !== null, 10_000)) === null)
       throw new Error('no chairman was elected');
     const t0 = performance.now();
-    const clients = new KvClients(api, r.fork(), { clients: o.clients, keys: o.keys, thinkMs: [0, 20] }, t0);
-    const nemesis = new Nemesis(api, r.fork(), defaultNemesis, t0);
+    const clients = new KvClients({ api, r: r.fork(), t0 }, { clients: o.clients, keys: o.keys, thinkMs: [0, 20] });
+    const nemesis = new Nemesis({ api, r: r.fork(), t0 }, defaultNemesis);
     clients.start();
     await nemesis.run(o.seconds * 1000);
     await clients.stop();
