@@ -57,8 +57,9 @@ test('the lost-write check has teeth: members whose disks drop acknowledged reco
   for (const id of [1, 2, 3]) dropLastRecords(join(web.dataDir, `n${id}`), 5);
   for (const id of [1, 2, 3]) await api.call('POST', `/api/nodes/${id}/restart`);
   await api.waitForView((v) => v.leaderId !== null, 10_000);
-  const lost = await lostWrites(api, stream.acked, 4);
+  const { lost, unread } = await lostWrites(api, stream.acked, 4);
   t.diagnostic(`${lost.length} of ${stream.acked.size} acknowledged writes lost`);
+  assert.equal(unread, 0);
   assert.ok(lost.length > 0);
   assert.match(lost[0]!.got, /^null$/);
 });

@@ -5,6 +5,14 @@
 import { z } from 'zod';
 import type { Random } from '../sim/random.ts';
 
+/** A client request without an answer after this long has an unknown outcome (the API gives up after 5 s). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Restarts and membership changes are answered when done (a member started, a change committed or
+ * given up after 10 election timeouts), which on a loaded machine can take a while.
+ */
+export const CONTROL_TIMEOUT_MS = 120_000;
+
 export type ApiAnswer =
   { readonly status: number; readonly body: unknown } | { readonly status: null; readonly error: string };
 

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { startWeb } from '../../main/server/web.ts';
 import { Random } from '../sim/random.ts';
 import { defaults as webDefaults } from '../server/helpers.ts';
-import { ApiClient, describe, eventsSchema, sleep } from './api-client.ts';
+import { ApiClient, CONTROL_TIMEOUT_MS, describe, eventsSchema, REQUEST_TIMEOUT_MS, sleep } from './api-client.ts';
 import { converge } from './convergence.ts';
 import { flipByte, openWindow, tearTail, type Window } from './disk-faults.ts';
 import { lostWrites, WriteStream, type LostWrite } from './write-stream.ts';
@@ -54,6 +54,8 @@ export interface CrashPoint {
   readonly window: Window | null;
   readonly victims: readonly number[];
   readonly leaderKilled: boolean;
+  /** How long the slowest victim took to start again, ms. */
+  readonly restartMs: number;
   readonly damage: Damage | null;
   /** After a flipped byte: whether the member refused to start as it must (naming file and offset). */
   readonly refusedAsExpected: boolean | null;
@@ -110,13 +112,14 @@ export async function runCrashPoints(o: CrashPointOptions, log: (line: string) =
   );
   const dirOf = (id: number): string => join(web.dataDir, `n${id}`);
   try {
-    const api = new ApiClient(web.url, 10_000);
+    const api = new ApiClient(web.url, CONTROL_TIMEOUT_MS);
+    const clientApi = new ApiClient(web.url, REQUEST_TIMEOUT_MS);
     await api.expect(z.unknown(), 'POST', '/api/settings', { messageTelemetry: false });
     if ((await api.waitForView((v) => v.leaderId !== null, 10_000)) === null)
       throw new Error('no chairman was elected');
     const events = new MemberEvents(api);
     await events.next();
-    const stream = new WriteStream(api, r.fork(), o.writers, [100, 900]);
+    const stream = new WriteStream(clientApi, r.fork(), o.writers, [100, 900]);
     stream.start();
     const points: CrashPoint[] = [];
     for (let point = 1; point <= o.points; point++) {
@@ -130,7 +133,7 @@ export async function runCrashPoints(o: CrashPointOptions, log: (line: string) =
     for (const n of (await api.view()).nodes)
       if (n.status === 'crashed') await api.call('POST', `/api/nodes/${n.id}/restart`);
     const { states, problem } = await converge(api);
-    const lost = await lostWrites(api, stream.acked, 8);
+    const { lost, unread } = await lostWrites(clientApi, stream.acked, 8);
     const { violations } = await api.expect(violationsSchema, 'GET', '/api/safety');
 
     const problems = [
@@ -145,6 +148,7 @@ export async function runCrashPoints(o: CrashPointOptions, log: (line: string) =
       ...lost
         .slice(0, 20)
         .map((l) => `acknowledged write lost: ${l.key} (acknowledged at point ${l.point}) reads ${l.got}`),
+      ...(unread === 0 ? [] : [`${unread} acknowledged writes could not be read back: no answer`]),
       ...violations.map((v) => `safety monitor: ${v.property}: ${v.message}`),
     ];
     const lines = summarize(points, stream, lost, states.length, states[0]?.applied ?? 0);
@@ -189,7 +193,7 @@ async function crashPoint(
           : target === 'the leader' && leader !== null
             ? [leader]
             : ids.slice(0, 1);
-    for (const id of victims) process.kill(pidOf(id), 'SIGKILL');
+    for (const id of victims) signal(pidOf(id), 'SIGKILL');
   } else {
     const id = leader !== null && r.chance(0.5) ? leader : r.pick(running).id;
     victims = [id];
@@ -203,7 +207,7 @@ async function crashPoint(
   const base = { point, aim, window, victims, leaderKilled };
   if (down === null) {
     const problem = 'the killed members were not seen to exit';
-    return { ...base, damage: null, refusedAsExpected: null, recovery: {}, problems: [problem] };
+    return { ...base, damage: null, refusedAsExpected: null, recovery: {}, restartMs: 0, problems: [problem] };
   }
 
   // While it is down, damage the log of one victim, sometimes.
@@ -219,8 +223,11 @@ async function crashPoint(
   await events.next();
   const recovery: Record<number, string> = {};
   let refusedAsExpected: boolean | null = null;
+  let restartMs = 0;
   for (const id of victims) {
+    const started = performance.now();
     const a = await api.call('POST', `/api/nodes/${id}/restart`);
+    restartMs = Math.max(restartMs, performance.now() - started);
     if (id === damaged && damage?.kind === 'flipped byte') {
       const wrong = await checkRefusal(api, id, a, damage);
       refusedAsExpected = wrong.length === 0;
@@ -245,7 +252,7 @@ async function crashPoint(
   if (damage?.kind === 'flipped byte') problems.push(...(await replace(api, damaged)));
   if ((await api.waitForView((w) => w.leaderId !== null, 10_000)) === null)
     problems.push('no chairman within 10 s of the restarts');
-  return { ...base, damage, refusedAsExpected, recovery, problems };
+  return { ...base, damage, refusedAsExpected, recovery, restartMs, problems };
 }
 
 function tornTail(dir: string, r: Random): Damage | null {
@@ -261,14 +268,25 @@ function tornTail(dir: string, r: Random): Damage | null {
 async function killInWindow(pid: number, dir: string, aim: Window, r: Random): Promise<Window | null> {
   const deadline = performance.now() + 3000;
   for (;;) {
-    process.kill(pid, 'SIGSTOP');
+    if (!signal(pid, 'SIGSTOP')) return null;
     const seen = openWindow(dir);
     if (seen === aim || performance.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
+      signal(pid, 'SIGKILL');
       return seen;
     }
-    process.kill(pid, 'SIGCONT');
+    signal(pid, 'SIGCONT');
     await sleep(r.int(1, 6));
+  }
+}
+
+/** Send a signal from outside, as an operator (or the OOM killer) would; false if the process is gone. */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && e.code === 'ESRCH') return false;
+    throw e;
   }
 }
 
@@ -340,7 +358,8 @@ function summarize(
     `crash points: ${points.length}; members killed at once: ${count(points.map((p) => String(p.victims.length)))}; ` +
       `the leader among them ${points.filter((p) => p.leaderKilled).length}; at a random moment ` +
       `${points.filter((p) => p.aim === 'a random moment').length}; ${aimed('snapshot writing')}; ${aimed('segment rotation')}`,
-    `recovery: torn tails cut off ${tornCut} (${torn.length} added, the rest left by a kill); crash leftovers removed: ${count(kinds)}`,
+    `recovery: torn tails cut off ${tornCut} (${torn.length} added, the rest left by a kill); crash leftovers removed: ${count(kinds)}; ` +
+      `slowest restart ${(Math.max(0, ...points.map((p) => p.restartMs)) / 1000).toFixed(1)} s`,
     `damage: torn tails ${torn.length}; flipped bytes ${flips.length} (${flips.filter((p) => p.damage?.kind === 'flipped byte' && /\.snap$/.test(p.damage.file)).length} in a snapshot), ` +
       `refused to start naming the file and offset: ${flips.filter((p) => p.refusedAsExpected === true).length}`,
     `acknowledged writes: ${stream.acked.size} (${stream.counts.unknown} unknown, ${stream.counts.notApplied} not applied), lost: ${lost.length}; ` +

@@ -5,7 +5,7 @@
 import { startWeb } from '../../main/server/web.ts';
 import { Random } from '../sim/random.ts';
 import { defaults as webDefaults } from '../server/helpers.ts';
-import { ApiClient } from './api-client.ts';
+import { ApiClient, CONTROL_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './api-client.ts';
 import { converge } from './convergence.ts';
 import { KvClients } from './kv-clients.ts';
 import { defaultNemesis, Nemesis } from './nemesis.ts';
@@ -22,22 +22,22 @@ export interface NemesisRunOptions {
   readonly outDir: string | null;
 }
 
-/** A request without an answer after this long is an unknown outcome (the API gives up after 5 s). */
-const REQUEST_TIMEOUT_MS = 10_000;
-
 const violationsSchema = z.object({ violations: z.array(z.object({ property: z.string(), message: z.string() })) });
 
 export async function runNemesis(o: NemesisRunOptions): Promise<RunReport> {
   const r = new Random(o.seed);
   const web = await startWeb({ ...webDefaults, nodes: o.nodes });
   try {
-    const api = new ApiClient(web.url, REQUEST_TIMEOUT_MS);
+    const api = new ApiClient(web.url, CONTROL_TIMEOUT_MS);
     // Every heartbeat as an event would cost the supervisor more than the run itself.
     await api.expect(z.unknown(), 'POST', '/api/settings', { messageTelemetry: false });
     if ((await api.waitForView((v) => v.leaderId !== null, 10_000)) === null)
       throw new Error('no chairman was elected');
     const t0 = performance.now();
-    const clients = new KvClients({ api, r: r.fork(), t0 }, { clients: o.clients, keys: o.keys, thinkMs: [0, 20] });
+    const clients = new KvClients(
+      { api: new ApiClient(web.url, REQUEST_TIMEOUT_MS), r: r.fork(), t0 },
+      { clients: o.clients, keys: o.keys, thinkMs: [0, 20] },
+    );
     const nemesis = new Nemesis({ api, r: r.fork(), t0 }, defaultNemesis);
     clients.start();
     await nemesis.run(o.seconds * 1000);

@@ -67,16 +67,22 @@ export class WriteStream {
 
 const getBody = z.object({ value: z.string().nullable() });
 
-/** Read every acknowledged write back with linearizable gets, `parallel` at a time; the ones missing or changed. */
+/**
+ * Read every acknowledged write back with linearizable gets, `parallel` at a time: the ones missing
+ * or changed, and how many could not be read (no answer: once 20 in a row go unanswered, the rest
+ * are not tried).
+ */
 export async function lostWrites(
   api: ApiClient,
   acked: ReadonlyMap<string, AckedWrite>,
   parallel: number,
-): Promise<LostWrite[]> {
+): Promise<{ lost: LostWrite[]; unread: number }> {
   const lost: LostWrite[] = [];
   const keys = [...acked.keys()];
+  let unread = 0;
+  let unansweredInARow = 0;
   const reader = async (): Promise<void> => {
-    for (let key = keys.pop(); key !== undefined; key = keys.pop()) {
+    for (let key = keys.pop(); key !== undefined && unansweredInARow < 20; key = keys.pop()) {
       const { value, point } = acked.get(key)!;
       let a = await api.call('POST', '/api/kv', { op: 'get', key });
       // No chairman for a moment is not a lost write: ask again.
@@ -84,12 +90,16 @@ export async function lostWrites(
         await sleep(200);
         a = await api.call('POST', '/api/kv', { op: 'get', key });
       }
-      const got = a.status === 200 ? getBody.parse(a.body).value : undefined;
-      if (got !== value) {
-        lost.push({ key, expected: value, got: got === undefined ? describe(a) : JSON.stringify(got), point });
+      const body = getBody.safeParse(a.status === 200 ? a.body : null);
+      if (!body.success) {
+        unread++;
+        unansweredInARow++;
+        continue;
       }
+      unansweredInARow = 0;
+      if (body.data.value !== value) lost.push({ key, expected: value, got: JSON.stringify(body.data.value), point });
     }
   };
   await Promise.all(Array.from({ length: parallel }, reader));
-  return lost;
+  return { lost, unread: unread + keys.length };
 }
