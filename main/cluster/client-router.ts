@@ -4,7 +4,7 @@
 // 503 when the command certainly was not applied, 504 when it may or may not have been.
 
 import { randomUUID } from 'node:crypto';
-import type { ReplyOutcome, ToNode } from '../node/control-protocol.ts';
+import type { MemberRequest, ReplyOutcome } from '../node/control-protocol.ts';
 import { encodeCommand, type Operation, type OperationResult } from '../statemachine/commands.ts';
 import type { CommandResult } from '../shared/contract.ts';
 
@@ -16,14 +16,12 @@ export interface RouterHost {
   /** Ask one member; null when it did not answer in time (or died meanwhile); 'unreachable' when it is not running. */
   ask(
     id: number,
-    request: DistributiveOmit<ToNode, 'req'> & { t: 'propose' | 'read' | 'membership' | 'transfer' },
+    request: Exclude<MemberRequest, { t: 'inspect' }>,
     timeoutMs: number,
   ): Promise<ReplyOutcome | null | 'unreachable'>;
   /** How long a client keeps trying, and how long it waits on one member. */
   timeouts(): { operationMs: number; attemptMs: number };
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   LinkFault,
   LinkRules,
+  MemberRequest,
   NodeConfig,
   Peer,
   ReplyOutcome,
@@ -54,6 +55,8 @@ export interface SupervisorOptions {
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
   readonly snapshotThreshold?: number;
+  /** Members start a new WAL segment once the current one has reached this size. */
+  readonly segmentBytes?: number;
   readonly messageTelemetry?: boolean;
   /** Events kept for replay. */
   readonly recordingLimit?: number;
@@ -91,6 +94,26 @@ class NoSuchMember extends Error {
   }
 }
 
+/** What a restarted member's recovery repaired, for its 'running' event; undefined when nothing. */
+function recoveryNote(tornTail: string | null, removed: readonly string[]): string | undefined {
+  const notes = [
+    ...(tornTail === null ? [] : [`truncated a torn write at ${tornTail}`]),
+    ...(removed.length === 0 ? [] : [`removed crash leftovers ${removed.join(', ')}`]),
+  ];
+  return notes.length === 0 ? undefined : `recovered: ${notes.join('; ')}`;
+}
+
+/** A configuration change a leader accepted into its log, not yet known committed. */
+interface Accepted {
+  readonly index: number;
+  readonly term: number;
+}
+type Fate = 'committed' | 'lost';
+
+/** The (index, term) of a change the router reports accepted (status 202). */
+function accepted(res: CommandResult): Accepted {
+  return res.body as Accepted;
+}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ok = (body: unknown = { ok: true }): CommandResult => ({ status: 200, body });
 /** The ends of a directed link from its key "from>to". */
@@ -139,6 +162,7 @@ export class Supervisor {
       preVote: true,
       checkQuorum: true,
       snapshotThreshold: 1000,
+      segmentBytes: 8 * 1024 * 1024,
       messageTelemetry: true,
       recordingLimit: 200_000,
       ...options,
@@ -198,6 +222,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reportTimer !== null) clearTimeout(this.reportTimer);
+    for (const w of this.waiters) w.resolve(false);
+    this.waiters = [];
     await Promise.all([...this.members.values()].map((m) => m.proc?.stop() ?? Promise.resolve()));
     for (const p of this.pending.values()) clearTimeout(p.timer);
     rmSync(this.socketDir, { recursive: true, force: true });
@@ -295,6 +321,7 @@ export class Supervisor {
       // Half a frame: an append of large values always fits the transport's frame limit.
       maxAppendBytes: MAX_FRAME_BYTES / 2,
       snapshotThreshold: this.settings.snapshotThreshold,
+      segmentBytes: this.o.segmentBytes,
       rules: this.rules(),
       messageTelemetry: this.settings.messageTelemetry,
     };
@@ -323,11 +350,7 @@ export class Supervisor {
           switch (msg.t) {
             case 'started':
               m.mirror.load(msg.log.snapshotIndex, msg.log.lastIndex, msg.log.runs);
-              this.setStatus(
-                m,
-                'running',
-                msg.tornTail === null ? undefined : `recovered: truncated a torn write at ${msg.tornTail}`,
-              );
+              this.setStatus(m, 'running', recoveryNote(msg.tornTail, msg.removed));
               markStarted();
               return;
             case 'telemetry':
@@ -478,14 +501,18 @@ export class Supervisor {
   private waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
     if (check()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const waiter: Waiter = { check, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        if (this.waiters.includes(waiter)) {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(false);
-        }
+      const waiter: Waiter = {
+        check,
+        resolve: (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
       }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
@@ -496,11 +523,7 @@ export class Supervisor {
     for (const w of ready) w.resolve(true);
   }
 
-  private ask(
-    id: number,
-    request: Parameters<RouterHost['ask']>[1],
-    timeoutMs: number,
-  ): Promise<ReplyOutcome | null | 'unreachable'> {
+  private ask(id: number, request: MemberRequest, timeoutMs: number): Promise<ReplyOutcome | null | 'unreachable'> {
     const m = this.members.get(id);
     if (m?.proc == null || m.status !== 'running') return Promise.resolve('unreachable');
     const req = randomUUID();
@@ -669,6 +692,15 @@ export class Supervisor {
         ? ok()
         : { status: 500, body: { error: `${m.name} did not start: ${m.lastError ?? 'it exited'}` } };
     },
+    'member.state': async ({ id }) => {
+      const m = this.member(id);
+      const { election, slow } = this.timeouts();
+      const outcome = await this.ask(m.id, { t: 'inspect' }, 4 * election * slow);
+      if (outcome === 'unreachable') return { status: 409, body: { error: `${m.name} is not running` } };
+      if (outcome?.kind !== 'state') return { status: 504, body: { error: `${m.name} did not answer in time` } };
+      const { kind: _, ...state } = outcome;
+      return ok({ id: m.id, ...state });
+    },
     'node.pause': ({ id }) => this.signal(id, 'freeze'),
     'node.resume': ({ id }) => this.signal(id, 'thaw'),
     'link.set': ({ from, to, state, oneWay }) => {
@@ -730,7 +762,8 @@ export class Supervisor {
       const m = this.member(id);
       const res = await this.router.leaderRequest({ t: 'membership', change: { kind: 'promoteLearner', node: m.id } });
       if (res.status !== 202) return res;
-      if (!(await this.committed(res))) return { status: 504, body: { error: 'promotion not committed in time' } };
+      const fate = await this.awaitFate(accepted(res), this.changeTimeoutMs());
+      if (fate !== 'committed') return this.unsettled('promotion', fate);
       this.fault(`promote ${m.id}`);
       return ok({ id: m.id });
     },
@@ -786,20 +819,69 @@ export class Supervisor {
     return Promise.resolve({ status: 200, body: { ok: true } });
   }
 
-  /** Whether the entry a leader accepted at res.body.index is committed, waiting a few election timeouts. */
-  private committed(res: CommandResult): Promise<boolean> {
-    const { index } = res.body as { index: number };
+  /** How long a configuration change may take to commit before the API answers 504. */
+  private changeTimeoutMs(): number {
     const { election, slow } = this.timeouts();
-    return this.waitUntil(
-      () => {
-        const l = this.leaderId();
-        return l !== null && (this.members.get(l)!.state?.commit ?? 0) >= index;
-      },
-      10 * election * slow,
-    );
+    return 10 * election * slow;
   }
 
-  /** Spawn a process, then change the configuration to include it; undo the spawn if that fails. */
+  /**
+   * What became of the entry a leader accepted at (index, term): committed, lost (another entry was
+   * committed at its index), or null while that is not known. The index alone does not say: the
+   * leader may lose its leadership and its successor commit a different entry there.
+   */
+  private fate({ index, term }: Accepted): Fate | null {
+    const applied = this.monitor.committedTerm(index);
+    if (applied !== undefined) return applied === term ? 'committed' : 'lost';
+    const l = this.leaderId();
+    const leader = l === null ? undefined : this.members.get(l);
+    if (leader?.state == null || leader.state.commit < index) return null;
+    // Everything up to the leader's commit index is committed: its log says which entry.
+    const held = leader.mirror.term(index);
+    return held === undefined ? null : held === term ? 'committed' : 'lost';
+  }
+
+  /** The fate of an accepted change, once known; null if not known within `timeoutMs`. */
+  private async awaitFate(change: Accepted, timeoutMs: number): Promise<Fate | null> {
+    let fate: Fate | null = null;
+    await this.waitUntil(() => (fate = this.fate(change)) !== null, timeoutMs);
+    return fate;
+  }
+
+  /** After a 504: keep waiting for the change's fate (as long as the supervisor runs), then act on it. */
+  private settleLater(change: Accepted, act: (fate: Fate) => Promise<void>): void {
+    void (async () => {
+      for (;;) {
+        const fate = await this.awaitFate(change, 60_000);
+        if (this.stopped) return;
+        if (fate !== null) return act(fate);
+      }
+    })();
+  }
+
+  /** The answer for a change that did not commit: 503 if it certainly never will, 504 if it still may. */
+  private unsettled(what: string, fate: Fate | null): CommandResult {
+    return fate === 'lost'
+      ? { status: 503, body: { error: `the ${what} was lost with the chairman that accepted it; nothing changed` } }
+      : { status: 504, body: { error: `the ${what} was not committed in time (it may still be)` } };
+  }
+
+  /** Stop a member's process for good and forget it, its records too, so a later start does not bring it back. */
+  private async retire(m: Member, why: string): Promise<void> {
+    if (m.removed) return;
+    m.status = 'stopped'; // a deliberate stop, not a crash
+    await m.proc?.stop();
+    m.removed = true;
+    rmSync(m.dataDir, { recursive: true, force: true });
+    this.setStatus(m, 'stopped', why);
+    this.broadcast({ t: 'peers', peers: this.peers() });
+  }
+
+  /**
+   * Spawn a process, then change the configuration to include it. If the change is refused or lost,
+   * stop the process again; if its fate is not known in time, the process keeps running (it joins if
+   * the change commits, and is stopped once it is known lost).
+   */
   private async addMember(learner: boolean): Promise<CommandResult> {
     const id = Math.max(0, ...this.members.keys()) + 1;
     const m = this.addMemberRecord(id);
@@ -810,34 +892,40 @@ export class Supervisor {
       t: 'membership',
       change: { kind: learner ? 'addLearner' : 'addVoter', node: id },
     });
-    const joined = res.status === 202 && (await this.committed(res));
-    if (!joined) {
-      m.status = 'stopped'; // a deliberate stop, not a crash
-      await m.proc?.stop();
-      m.removed = true;
-      rmSync(m.dataDir, { recursive: true, force: true });
-      this.setStatus(m, 'stopped', 'its addition was not committed');
-      this.broadcast({ t: 'peers', peers: this.peers() });
-      return res.status === 202 ? { status: 504, body: { error: 'the addition was not committed in time' } } : res;
+    const fate = res.status === 202 ? await this.awaitFate(accepted(res), this.changeTimeoutMs()) : 'lost';
+    if (fate === 'committed') {
+      this.fault(`add ${learner ? 'learner' : 'voter'} ${id}`);
+      return { status: 200, body: { id, name: m.name } };
     }
-    this.fault(`add ${learner ? 'learner' : 'voter'} ${id}`);
-    return { status: 200, body: { id, name: m.name } };
+    if (fate === null) {
+      this.settleLater(accepted(res), (late) =>
+        late === 'lost' ? this.retire(m, 'its addition was lost') : Promise.resolve(),
+      );
+      return this.unsettled('addition', fate);
+    }
+    await this.retire(m, 'its addition was not committed');
+    return res.status === 202 ? this.unsettled('addition', fate) : res;
   }
 
   /** Change the configuration to exclude a member, then stop its process (dissertation §4.2.2). */
   private async removeMember(m: Member): Promise<CommandResult> {
     const res = await this.router.leaderRequest({ t: 'membership', change: { kind: 'remove', node: m.id } });
     if (res.status !== 202) return res;
-    if (!(await this.committed(res))) return { status: 504, body: { error: 'the removal was not committed in time' } };
-    m.status = 'stopped'; // a deliberate stop, not a crash
-    await m.proc?.stop();
-    m.removed = true;
-    // Out of the society for good: its records go too, so a later start does not bring it back.
-    rmSync(m.dataDir, { recursive: true, force: true });
-    this.setStatus(m, 'stopped', 'removed from the society');
-    this.broadcast({ t: 'peers', peers: this.peers() });
-    this.fault(`remove ${m.id}`);
+    const fate = await this.awaitFate(accepted(res), this.changeTimeoutMs());
+    if (fate !== 'committed') {
+      // A removal that commits later must still stop the process: left running outside the
+      // configuration, it would campaign for ever.
+      if (fate === null)
+        this.settleLater(accepted(res), (late) => (late === 'committed' ? this.removed(m) : Promise.resolve()));
+      return this.unsettled('removal', fate);
+    }
+    await this.removed(m);
     return { status: 200, body: { id: m.id } };
+  }
+
+  private async removed(m: Member): Promise<void> {
+    await this.retire(m, 'removed from the society');
+    this.fault(`remove ${m.id}`);
   }
 
   /** Wait until some member leads (used by scripts and tests); false after `timeoutMs`. */

@@ -54,6 +54,12 @@ export const nodeConfigSchema = z
     maxEntriesPerAppend: z.number().int().min(1).max(10_000),
     maxAppendBytes: z.number().int().min(1024),
     snapshotThreshold: z.number().int().min(1),
+    /** A new WAL segment is started once the current one has reached this size. */
+    segmentBytes: z
+      .number()
+      .int()
+      .min(4096)
+      .max(2 ** 31),
     rules: linkRulesSchema,
     /** Report every message sent and received (the teaching view) or only state changes (benchmarks). */
     messageTelemetry: z.boolean(),
@@ -90,10 +96,18 @@ export const toNodeSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('read'), req: requestId, key: z.string().min(1).max(256) }).strict(),
   z.object({ t: z.literal('membership'), req: requestId, change: membershipChange }).strict(),
   z.object({ t: z.literal('transfer'), req: requestId, to: nodeId }).strict(),
+  /** What this member has applied, as a digest: members that applied the same log hold the same state. */
+  z.object({ t: z.literal('inspect'), req: requestId }).strict(),
   /** The client stopped waiting here (it retries elsewhere). */
   z.object({ t: z.literal('abandon'), req: requestId }).strict(),
 ]);
 export type ToNode = z.infer<typeof toNodeSchema>;
+
+type WithoutRequestId<T> = T extends unknown ? Omit<T, 'req'> : never;
+/** A request a member answers with one reply; the supervisor adds the request id. */
+export type MemberRequest = WithoutRequestId<
+  Extract<ToNode, { t: 'propose' | 'read' | 'membership' | 'transfer' | 'inspect' }>
+>;
 
 const refusal = z.enum(['notLeader', 'transferring', 'membershipPending', 'invalid']);
 
@@ -108,6 +122,16 @@ export const replyOutcomeSchema = z.discriminatedUnion('kind', [
     .strict(),
   /** It will not be answered here (this member lost its leadership): retry elsewhere. */
   z.object({ kind: z.literal('failed'), reason: z.string() }).strict(),
+  /** The answer to `inspect`: the applied index, a SHA-256 of the state's image, and its size. */
+  z
+    .object({
+      kind: z.literal('state'),
+      applied: z.number().int().nonnegative(),
+      digest: z.string().regex(/^[0-9a-f]{64}$/),
+      keys: z.number().int().nonnegative(),
+      decisions: z.number().int().nonnegative(),
+    })
+    .strict(),
 ]);
 export type ReplyOutcome = z.infer<typeof replyOutcomeSchema>;
 
@@ -183,6 +207,8 @@ export const fromNodeSchema = z.discriminatedUnion('t', [
       pid: z.number().int(),
       address: z.string(),
       tornTail: z.string().nullable(),
+      /** Crash leftovers recovery deleted (half-written snapshots, an empty new segment). */
+      removed: z.array(z.string()),
       /** The log on disk, compactly: the snapshot's index, the last index, and where each term's run starts. */
       log: z
         .object({

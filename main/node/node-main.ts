@@ -3,7 +3,7 @@
 // (transport.ts); everything it must not forget is in its data directory (storage/). It exits by
 // itself when the supervisor goes away, so a killed app leaves no orphans.
 
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { RawNode } from '../raft/rawnode.ts';
 import type { Message, PersistedState, Ready } from '../raft/types.ts';
 import { Replica } from '../replica/replica.ts';
@@ -18,6 +18,7 @@ import {
   type Telemetry,
   type ToNode,
 } from './control-protocol.ts';
+import { logTelemetry } from './log-telemetry.ts';
 import { DiskStorage, StorageCorruptError } from './storage/disk-storage.ts';
 import { socketPath } from './socket-path.ts';
 import { TickClock } from './tick-clock.ts';
@@ -64,7 +65,7 @@ class Member {
   }
 
   static async start(config: NodeConfig): Promise<Member> {
-    const storage = DiskStorage.open(config.dataDir);
+    const storage = DiskStorage.open(config.dataDir, { segmentBytes: config.segmentBytes });
     const persisted = storage.load();
     const raw = new RawNode(
       { ...config, id: config.id },
@@ -89,7 +90,6 @@ class Member {
       persisting: (rd) => member?.persisting(rd),
       applied: (entry) => member?.emit({ k: 'apply', at: Date.now(), entry }),
       snapshotTaken: (s) => member?.emit({ k: 'snapshot', at: Date.now(), index: s.index, how: 'taken' }),
-      snapshotInstalled: (s) => member?.emit({ k: 'snapshot', at: Date.now(), index: s.index, how: 'installed' }),
     });
     const lastIndex = persisted.entries.at(-1)?.index ?? persisted.snapshot?.index ?? 0;
     member = new Member(config, storage, transport, replica, lastIndex);
@@ -105,6 +105,7 @@ class Member {
         storage.recovery.tornTail === null
           ? null
           : `${storage.recovery.tornTail.file} at byte ${storage.recovery.tornTail.offset} (${storage.recovery.tornTail.bytes} bytes)`,
+      removed: [...storage.recovery.removed],
     });
     member.startTicking();
     member.drive();
@@ -139,21 +140,18 @@ class Member {
   }
 
   private persisting(rd: Ready): void {
-    const first = rd.entries[0];
-    if (rd.snapshot !== null) this.persistedLast = rd.snapshot.index;
-    if (first === undefined) return;
+    if (rd.snapshot === null && rd.entries.length === 0) return;
     const raw = this.replica.raw;
     const status = raw.status();
-    this.emit({
-      k: 'append',
+    const { events, persistedLast } = logTelemetry(rd, {
       at: Date.now(),
       term: status.term,
       leader: status.role === 'leader',
-      prevTerm: raw.termAt(first.index - 1) ?? null,
-      overwrote: first.index <= this.persistedLast ? first.index : null,
-      entries: rd.entries,
+      termAt: (index) => raw.termAt(index),
+      persistedLast: this.persistedLast,
     });
-    this.persistedLast = rd.entries.at(-1)!.index;
+    for (const e of events) this.emit(e);
+    this.persistedLast = persistedLast;
   }
 
   private send(m: Message): void {
@@ -269,6 +267,16 @@ class Member {
         const res = msg.t === 'membership' ? raw.proposeMembership(msg.change) : raw.transferLeadership(msg.to);
         this.reply(msg.req, res.ok ? { kind: 'accepted', index: res.index, term: res.term } : refusal(res));
         return this.scheduleDrive();
+      }
+      case 'inspect': {
+        const sm = this.replica.sm;
+        return this.reply(msg.req, {
+          kind: 'state',
+          applied: sm.appliedIndex,
+          digest: createHash('sha256').update(sm.serialize()).digest('hex'),
+          keys: sm.size(),
+          decisions: sm.decisions().length,
+        });
       }
       case 'abandon': {
         const key = this.requests.get(msg.req);

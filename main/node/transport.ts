@@ -5,7 +5,7 @@
 // the engine sees it; anything malformed, oversized or unexpected is counted and dropped.
 
 import type { Socket } from 'node:net';
-import { IPCModule } from 'node-ipc';
+import { IPCModule, type IpcClient } from 'node-ipc';
 import { z } from 'zod';
 import type { Message, NodeId } from '../raft/types.ts';
 import type { LinkFault, LinkRules, MessageSummary, Peer, Telemetry } from './control-protocol.ts';
@@ -15,10 +15,36 @@ import { ensurePrivateSocketDir } from './socket-path.ts';
 /**
  * Largest frame accepted. node-ipc's guarded parser re-measures the pending buffer on every chunk
  * (quadratic in frame size): a 17 MiB frame stalled a member past an election timeout, and a
- * 5 MiB one did under load. Appends are bounded to half of this (maxAppendBytes); snapshots are
- * sent whole, so a society's state must stay below it (a workshop's is far smaller).
+ * 5 MiB one did under load. Appends are bounded to half of this (maxAppendBytes); a larger
+ * message (a snapshot) goes in pieces.
  */
 export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/** Bytes of a message per piece: base64 makes 1 MiB of them, well inside a frame. */
+const PIECE_BYTES = 768 * 1024;
+/**
+ * Largest message, in pieces: a snapshot, so this bounds a society's state. All its pieces are
+ * queued at once, so they must fit node-ipc's pending-write limit (maxPendingBytes below).
+ */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+const MAX_PIECES = Math.ceil(MAX_MESSAGE_BYTES / PIECE_BYTES);
+
+const pieceSchema = z
+  .object({
+    /** Which message of this connection the piece belongs to. */
+    id: z.number().int().nonnegative(),
+    part: z.number().int().nonnegative(),
+    parts: z.number().int().min(2).max(MAX_PIECES),
+    data: z.base64().max(Math.ceil(PIECE_BYTES / 3) * 4),
+  })
+  .strict()
+  .refine((p) => p.part < p.parts, { message: 'part beyond parts' });
+
+/** A message arriving in pieces on one inbound connection. */
+interface Assembly {
+  readonly id: number;
+  readonly parts: number;
+  readonly chunks: Buffer[];
+}
 /** Messages held for a peer while its connection is being (re)established, like a socket buffer. */
 const MAX_BUFFERED = 512;
 
@@ -69,6 +95,9 @@ export class Transport {
   private readonly peers = new Map<NodeId, Outbound>();
   /** Who is on the other end of each inbound socket, once it has said hello. */
   private readonly inbound = new Map<Socket, NodeId>();
+  /** Messages arriving in pieces, one at a time per inbound connection. */
+  private readonly assemblies = new Map<Socket, Assembly>();
+  private nextPieceId = 0;
   private outboundCut = new Set<NodeId>();
   private inboundCut = new Set<NodeId>();
   private faults = new Map<NodeId, LinkFault>();
@@ -91,8 +120,9 @@ export class Transport {
       maxRetries: Number.MAX_SAFE_INTEGER,
       maxMessageSize: MAX_FRAME_BYTES,
       // Unsent bytes allowed per connection before node-ipc closes it. A member keeps at most
-      // maxInflight appends of maxAppendBytes in flight per peer (32 x 1 MiB, see the supervisor);
-      // tripping this limit loses everything in flight, so it sits well above that.
+      // maxInflight appends of maxAppendBytes in flight per peer (32 x 1 MiB, see the supervisor),
+      // or one snapshot in pieces (MAX_MESSAGE_BYTES, 4/3 of that in base64); tripping this limit
+      // loses everything in flight, so it sits well above both.
       maxPendingBytes: 32 * MAX_FRAME_BYTES,
       maxEventNameLength: 16,
       messageTimeout: 5000,
@@ -134,13 +164,45 @@ export class Transport {
     }
     if (type === 'socket.disconnected' && isSocket(data)) {
       this.inbound.delete(data);
+      this.assemblies.delete(data);
       return;
     }
     if (lifecycle.has(type) || !isSocket(socket)) return;
     if (type === 'hello') return this.onHello(data, socket);
-    if (type !== 'raft') return this.rejectFrame(`unexpected frame type "${type.slice(0, 16)}"`, socket);
+    if (type !== 'raft' && type !== 'piece')
+      return this.rejectFrame(`unexpected frame type "${type.slice(0, 16)}"`, socket);
     const from = this.inbound.get(socket);
     if (from === undefined) return this.rejectFrame('frame before hello', socket);
+    if (type === 'piece') return this.onPiece(data, socket, from);
+    this.onMessage(data, socket, from);
+  }
+
+  /** One piece of a large message; the last one completes it. Pieces come in order on a connection. */
+  private onPiece(data: unknown, socket: Socket, from: NodeId): void {
+    const piece = pieceSchema.safeParse(data);
+    if (!piece.success)
+      return this.rejectFrame(`invalid piece from n${from}: ${piece.error.issues[0]?.message ?? ''}`, socket);
+    const p = piece.data;
+    // A new message starts at part 0 and replaces one left incomplete (its sender gave up on it).
+    if (p.part === 0) this.assemblies.set(socket, { id: p.id, parts: p.parts, chunks: [] });
+    const a = this.assemblies.get(socket);
+    if (a === undefined || a.id !== p.id || a.parts !== p.parts || a.chunks.length !== p.part) {
+      this.assemblies.delete(socket);
+      return this.rejectFrame(`piece ${p.part} of message ${p.id} from n${from} out of order`, socket);
+    }
+    a.chunks.push(Buffer.from(p.data, 'base64'));
+    if (a.chunks.length < a.parts) return;
+    this.assemblies.delete(socket);
+    let message: unknown;
+    try {
+      message = JSON.parse(Buffer.concat(a.chunks).toString('utf8'));
+    } catch {
+      return this.rejectFrame(`message ${p.id} from n${from} is not JSON once its pieces are joined`, socket);
+    }
+    this.onMessage(message, socket, from);
+  }
+
+  private onMessage(data: unknown, socket: Socket, from: NodeId): void {
     const inbound = checkInbound(data, from, this.o.self);
     if (!inbound.ok) return this.rejectFrame(inbound.reason);
     const m = inbound.message;
@@ -247,8 +309,27 @@ export class Transport {
       return;
     }
     const client = this.ipc.of[`n${m.to}`];
-    if (client === undefined || !client.emit('raft', m)) return this.telemetry('dropped', m, 'connection refused');
+    if (client === undefined) return this.telemetry('dropped', m, 'connection refused');
+    const whole = m.type === 'snapshot' ? Buffer.from(JSON.stringify(m), 'utf8') : null;
+    const sent =
+      whole !== null && whole.length > PIECE_BYTES ? this.transmitInPieces(client, m, whole) : emit(client, 'raft', m);
+    if (sent !== true) return this.telemetry('dropped', m, sent);
     this.telemetry('sent', m);
+  }
+
+  /** A message too large for one frame (a snapshot), in pieces: true, or why it was not sent. */
+  private transmitInPieces(client: IpcClient, m: Message, whole: Buffer): true | string {
+    if (whole.length > MAX_MESSAGE_BYTES) {
+      return `${m.type} of ${whole.length} bytes is larger than a message may be (${MAX_MESSAGE_BYTES})`;
+    }
+    const id = this.nextPieceId++;
+    const parts = Math.ceil(whole.length / PIECE_BYTES);
+    for (let part = 0; part < parts; part++) {
+      const data = whole.subarray(part * PIECE_BYTES, (part + 1) * PIECE_BYTES).toString('base64');
+      const sent = emit(client, 'piece', { id, part, parts, data });
+      if (sent !== true) return sent;
+    }
+    return true;
   }
 
   /** Report every message (the teaching view) or none (benchmarks). */
@@ -266,6 +347,21 @@ export class Transport {
 /** An append with entries or a snapshot: what an entries-only fault hits (heartbeats pass). */
 function carriesEntries(m: Message): boolean {
   return (m.type === 'append' && m.entries.length > 0) || m.type === 'snapshot';
+}
+
+/**
+ * Write one frame: true, or why it was not sent. node-ipc throws when a frame is too large to
+ * encode (a member must never crash on a send), and answers false both when the socket's buffer is
+ * merely full (the frame is queued all the same) and when its pending-write limit closed the
+ * connection (the frame is lost): only the second is a drop.
+ */
+function emit(client: IpcClient, type: string, data: unknown): true | string {
+  try {
+    if (client.emit(type, data)) return true;
+  } catch (e) {
+    return `not sent: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return client.socket === false || client.socket.destroyed ? 'connection closed: too much unsent' : true;
 }
 
 function isSocket(x: unknown): x is Socket {

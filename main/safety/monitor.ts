@@ -254,6 +254,11 @@ export class SafetyMonitor {
     }
   }
 
+  /** The term of the entry some member applied at `index` (so committed there), if one did. */
+  committedTerm(index: number): number | undefined {
+    return this.committed.get(index)?.entry.term;
+  }
+
   /** State Machine Safety: no two members apply different entries at the same index. */
   applied(node: NodeId, entry: Entry, seq: number | null = null): void {
     const fp = fingerprint(entry);

@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { EventBatcher } from '../cluster/event-batcher.ts';
 import type { JoinLink } from '../shared/bridge.ts';
-import type { ClusterEvent, CommandResult } from '../shared/contract.ts';
+import { readOnlyCommands, type ClusterEvent, type CommandResult } from '../shared/contract.ts';
 import { firstIssue } from '../shared/first-issue.ts';
 import type { Access } from './auth.ts';
 import type { ClusterDoor } from './http-api.ts';
@@ -155,7 +155,7 @@ export class StreamClient {
   }
 
   private async run(name: string, input: unknown): Promise<CommandResult> {
-    if (this.access !== 'admin' && name !== 'cluster.get')
+    if (this.access !== 'admin' && !readOnlyCommands.has(name))
       return { status: 403, body: { error: 'the viewer token may look but not command' } };
     if (this.inflight >= this.o.maxInflight)
       return { status: 429, body: { error: `at most ${this.o.maxInflight} commands at once; wait for a result` } };

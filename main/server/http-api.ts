@@ -148,6 +148,13 @@ export const routes: readonly Route[] = [
     run: command('member.promote'),
   },
   {
+    method: 'GET',
+    path: '/api/members/:id/state',
+    changes: false,
+    summary: 'what member :id has applied: { id, applied, digest, keys, decisions }',
+    run: (door, { params }) => door.execute('member.state', { id: params.id }),
+  },
+  {
     method: 'POST',
     path: '/api/leader',
     changes: true,

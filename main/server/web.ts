@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor } from '../cluster/supervisor.ts';
+import { Supervisor, type SupervisorOptions } from '../cluster/supervisor.ts';
 import { allowedHosts } from './auth.ts';
 import { onOrphaned } from './orphan.ts';
 import { createApi, type Api } from './http-api.ts';
@@ -29,8 +29,14 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/** Supervisor settings the command line does not offer (tests and the reliability scripts set them). */
+export type Tuning = Partial<Pick<SupervisorOptions, 'snapshotThreshold' | 'segmentBytes'>>;
+
 /** A Supervisor for these options, with its data directory (a fresh temp one unless given). */
-export function makeSupervisor(o: ClusterOptions): { supervisor: Supervisor; dataDir: string; temp: boolean } {
+export function makeSupervisor(
+  o: ClusterOptions,
+  tuning: Tuning = {},
+): { supervisor: Supervisor; dataDir: string; temp: boolean } {
   const temp = o.dataDir === null;
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'raft-society-'));
   const supervisor = new Supervisor({
@@ -39,6 +45,7 @@ export function makeSupervisor(o: ClusterOptions): { supervisor: Supervisor; dat
     electionTimeoutMs: o.electionTimeoutMs,
     heartbeatMs: o.heartbeatMs,
     timeScale: o.timeScale,
+    ...tuning,
   });
   return { supervisor, dataDir, temp };
 }
@@ -56,8 +63,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Listen first (a busy port fails before any member is spawned), then start the society. */
-export async function startWeb(o: WebOptions): Promise<WebServer> {
-  const { supervisor, dataDir, temp } = makeSupervisor(o);
+export async function startWeb(o: WebOptions, tuning: Tuning = {}): Promise<WebServer> {
+  const { supervisor, dataDir, temp } = makeSupervisor(o, tuning);
   let hosts: Set<string> | null = null;
   let join: ViewerJoin | null = null;
   const api = createApi({

@@ -87,10 +87,14 @@ export const commandInputs = {
   'member.add': z.object({ learner: z.boolean().default(false) }).strict(),
   'member.remove': target,
   'member.promote': target,
+  /** What member :id has applied: its applied index and a digest of its state (read-only). */
+  'member.state': target,
   'leader.transfer': z.object({ to: nodeIdSchema }).strict(),
   'settings.set': settingsInput,
 } as const;
 export type CommandName = keyof typeof commandInputs;
+/** The commands that only look: a viewer may send these. */
+export const readOnlyCommands: ReadonlySet<string> = new Set<CommandName>(['cluster.get', 'member.state']);
 export type CommandInput<C extends CommandName> = z.output<(typeof commandInputs)[C]>;
 
 /** `readonly` all the way down: views and events are shared, never changed after they are made. */

@@ -61,7 +61,7 @@ test('kill -9 of every member mid-stream loses no acknowledged write', async (t)
   assert.deepEqual(c.sup.violations(), []);
 });
 
-test('a torn write at the end of the log is cut off on restart', async (t) => {
+test('a torn write at the end of the log is cut off on restart, and crash leftovers are removed', async (t) => {
   const c = await startCluster(t, { nodes: 3 });
   const id = await crashFollower(c);
   const wal = walFiles(c, id).at(-1)!;
@@ -71,9 +71,12 @@ test('a torn write at the end of the log is cut off on restart', async (t) => {
   torn.writeUInt32LE(0xdeadbeef, 4);
   torn.write('{"t":"b","e":[{"inde', 8);
   appendFileSync(wal, torn);
+  // And a snapshot whose writing the crash interrupted.
+  writeFileSync(join(c.dataDir, `n${id}`, 'snap-00000000000000ff.snap.tmp'), '{"index":25');
   await c.run('node.restart', { id });
   const recovered = c.sup.events().findLast((e) => e.kind === 'member' && e.node === id && e.status === 'running');
   assert.match(JSON.stringify(recovered), /recovered: truncated a torn write at .*wal-.*\.log/);
+  assert.match(JSON.stringify(recovered), /removed crash leftovers .*snap-00000000000000ff\.snap\.tmp/);
   await waitFor('the member to catch up', () => c.member(id).appliedIndex === c.member(c.leader()!).commitIndex, 3000);
   assert.deepEqual(c.sup.violations(), []);
 });

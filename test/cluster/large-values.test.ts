@@ -30,3 +30,25 @@ test('a member that missed 64 writes of 60 KiB catches up', async (t) => {
   assert.deepEqual((await c.run('kv', { op: 'get', key: 'big63' })).body, { value: big(63) });
   assert.deepEqual(c.sup.violations(), []);
 });
+
+test('a member that needs a snapshot larger than a frame (3 MB of state) gets it in pieces', async (t) => {
+  const c = await startCluster(t, { nodes: 3, messageTelemetry: false, snapshotThreshold: 8 });
+  await waitFor('a chairman', () => c.leader() !== null, 2000);
+  const late = c.sup.view().nodes.find((n) => n.id !== c.leader())!.id;
+  await c.run('node.crash', { id: late });
+  const big = (i: number): string => `${i}:`.padEnd(60 * 1024, 'minutes ');
+  for (let i = 0; i < 50; i++) await c.run('kv', { op: 'set', key: `big${i}`, value: big(i) });
+  await c.run('node.restart', { id: late });
+  await waitFor(
+    'the late member to install the snapshot and catch up',
+    () =>
+      c.sup.view().nodes.every((n) => n.status === 'running' && n.appliedIndex === c.member(c.leader()!).commitIndex),
+    10_000,
+  );
+  const installed = c.sup.events().filter((e) => e.kind === 'snapshot' && e.node === late && e.how === 'installed');
+  assert.ok(installed.length > 0, 'it caught up from a snapshot');
+  const crashes = c.sup.events().filter((e) => e.kind === 'member' && e.status === 'crashed' && e.node !== late);
+  assert.deepEqual(crashes, [], 'no member crashed sending it');
+  assert.deepEqual((await c.run('kv', { op: 'get', key: 'big49' })).body, { value: big(49) });
+  assert.deepEqual(c.sup.violations(), []);
+});

@@ -14,6 +14,7 @@ export const MEMBERS = [1, 2, 3] as const;
 /** One valid input (or several) per command, for a society of members 1..3. */
 export const validInputs: { readonly [C in CommandName]: readonly object[] } = {
   'cluster.get': [{}],
+  'member.state': [{ id: 1 }],
   'node.crash': [{ id: 1 }],
   'node.restart': [{ id: 2 }],
   'node.pause': [{ id: 3 }],

@@ -40,6 +40,7 @@ const fromNodeSamples: FromNode[] = [
     pid: 42,
     address: '/tmp/rs-x/n1.sock',
     tornTail: null,
+    removed: [],
     log: {
       snapshotIndex: 0,
       lastIndex: 3,

@@ -22,6 +22,7 @@ import type { Baseline, WebSociety } from './society.ts';
 const routeOf: { readonly [C in CommandName]: { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string } } =
   {
     'cluster.get': { method: 'GET', path: '/api/cluster' },
+    'member.state': { method: 'GET', path: '/api/members/:id/state' },
     'node.crash': { method: 'POST', path: '/api/nodes/:id/crash' },
     'node.restart': { method: 'POST', path: '/api/nodes/:id/restart' },
     'node.pause': { method: 'POST', path: '/api/nodes/:id/pause' },

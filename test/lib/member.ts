@@ -49,6 +49,7 @@ export function soloConfig(t: TestContext, overrides: Partial<NodeConfig> = {}):
     maxEntriesPerAppend: 256,
     maxAppendBytes: 1024 * 1024,
     snapshotThreshold: 1000,
+    segmentBytes: 8 * 1024 * 1024,
     rules: { cut: [], faults: [] },
     messageTelemetry: true,
     ...overrides,

@@ -98,6 +98,21 @@ function assertCorrupt(open: () => unknown, file: string, offset: number, reason
   return caught;
 }
 
+/** A byte flipped anywhere in `record` of `file`: the start is refused at the record, and nothing is changed. */
+function assertEveryFlipRefused(
+  dir: string,
+  file: string,
+  original: Buffer,
+  record: { offset: number; end: number },
+): void {
+  for (let at = record.offset; at < record.end; at++) {
+    const damaged = flip(original, at);
+    fs.writeFileSync(file, damaged);
+    assertCorrupt(() => DiskStorage.open(dir), file, record.offset);
+    assert.deepEqual(fs.readFileSync(file), damaged, 'a refused start must not modify the file');
+  }
+}
+
 test('a torn last record, cut at every byte, is truncated and reported; every earlier record survives', (t) => {
   const dir = tempDir(t);
   written(dir, 5);
@@ -135,18 +150,45 @@ test('a torn last record, cut at every byte, is truncated and reported; every ea
   }
 });
 
-test('a CRC mismatch in the final record with nothing after it is a torn write', (t) => {
+test('a flipped byte anywhere in the final record is corruption, not a torn tail: it was fsynced and acted on', (t) => {
   const dir = tempDir(t);
   written(dir, 3);
+  // The final record holds a vote: after fsync the member granted it, so it must never be dropped.
+  const s = DiskStorage.open(dir);
+  s.persist({ snapshot: null, entries: [], hardState: hard(2, 3, 2) });
+  s.close();
   const [file] = segmentFiles(dir);
   const original = fs.readFileSync(file!);
   const last = frames(original).at(-1)!;
-  fs.writeFileSync(file!, flip(original, last.end - 3));
+  assert.equal(last.end, original.length);
+  assertEveryFlipRefused(dir, file!, original, last);
+});
+
+test('a final record part of which never reached the disk (a zero sector, or zeros at its end) is a torn write', (t) => {
+  const dir = tempDir(t);
+  written(dir, 2);
   const s = DiskStorage.open(dir);
-  assert.deepEqual(s.load(), stateAfter(2));
-  assert.equal(s.recovery.tornTail?.offset, last.offset);
-  assert.match(s.recovery.tornTail.reason, /CRC mismatch/);
+  const big: Entry = { index: 3, term: 1, payload: { kind: 'command', data: 'x'.repeat(3000) } };
+  s.persist({ snapshot: null, entries: [big], hardState: null });
   s.close();
+  const [file] = segmentFiles(dir);
+  const original = fs.readFileSync(file!);
+  const last = frames(original).at(-1)!;
+  const sector = Math.ceil((last.offset + 8) / 512) * 512;
+  const holes = [
+    [sector, sector + 512], // a sector in the middle was not written; the end was
+    [last.end - 1, last.end], // the last byte was not written
+  ] as const;
+  for (const [from, to] of holes) {
+    const torn = Buffer.from(original);
+    torn.fill(0, from, to);
+    fs.writeFileSync(file!, torn);
+    const again = DiskStorage.open(dir);
+    assert.deepEqual(again.load(), stateAfter(2), `zeros at ${from}-${to}`);
+    assert.equal(again.recovery.tornTail?.offset, last.offset);
+    assert.match(again.recovery.tornTail.reason, /CRC mismatch/);
+    again.close();
+  }
 });
 
 test('a crash while starting a new segment (its head torn or missing) is recovered', (t) => {
@@ -184,13 +226,7 @@ test('a flipped byte anywhere in an early record is corruption at that record, a
   written(dir, 5);
   const [file] = segmentFiles(dir);
   const original = fs.readFileSync(file!);
-  const record = frames(original)[2]!; // batch 2 (record 0 is the segment head)
-  for (let at = record.offset; at < record.end; at++) {
-    const damaged = flip(original, at);
-    fs.writeFileSync(file!, damaged);
-    assertCorrupt(() => DiskStorage.open(dir), file!, record.offset);
-    assert.deepEqual(fs.readFileSync(file!), damaged, 'a refused start must not modify the file');
-  }
+  assertEveryFlipRefused(dir, file!, original, frames(original)[2]!); // batch 2 (record 0 is the segment head)
 });
 
 test('a bad frame followed by a valid record in the newest segment is corruption, not a torn tail', (t) => {

@@ -57,6 +57,7 @@ describe('tokens on a real cluster', () => {
     assert.equal((await request(w, '/api/cluster', { token: VIEWER })).status, 200);
     assert.equal((await request(w, '/api/events?since=0&limit=1', { token: VIEWER })).status, 200);
     assert.equal((await request(w, '/api/safety', { token: VIEWER })).status, 200);
+    assert.equal((await request(w, '/api/members/1/state', { token: VIEWER })).status, 200);
     for (const [path, body] of [
       ['/api/nodes/1/crash', {}],
       ['/api/kv', { op: 'get', key: 'a' }],
@@ -83,6 +84,8 @@ describe('tokens on a real cluster', () => {
       c.ws.send(JSON.stringify({ type: 'command', id: 1, name: 'node.crash', input: { id: 1 } }));
       assert.equal((await c.next((m) => m.type === 'result')).status, 403);
       c.ws.send(JSON.stringify({ type: 'command', id: 2, name: 'cluster.get', input: {} }));
+      assert.equal((await c.next((m) => m.type === 'result')).status, 200);
+      c.ws.send(JSON.stringify({ type: 'command', id: 3, name: 'member.state', input: { id: 1 } }));
       assert.equal((await c.next((m) => m.type === 'result')).status, 200);
     } finally {
       c.close();

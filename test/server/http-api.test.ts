@@ -65,6 +65,26 @@ describe('HTTP API on a real cluster', () => {
     assert.equal((d.json as { number: number }).number, 1);
   });
 
+  test('GET /api/members/:id/state: what each member applied, the same on all once caught up', async () => {
+    await request(w, '/api/kv', json({ op: 'set', key: 'state', value: 'checked' }));
+    const states = async (): Promise<{ applied: number; digest: string; keys: number }[]> =>
+      Promise.all(
+        [1, 2, 3].map(
+          async (id) =>
+            (await request(w, `/api/members/${id}/state`)).json as { applied: number; digest: string; keys: number },
+        ),
+      );
+    let all = await states();
+    for (let i = 0; i < 100 && new Set(all.map((s) => `${s.applied} ${s.digest}`)).size > 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      all = await states();
+    }
+    assert.equal(new Set(all.map((s) => `${s.applied} ${s.digest}`)).size, 1, JSON.stringify(all));
+    assert.ok(all[0]!.keys >= 1);
+    assert.equal((await request(w, '/api/members/7/state')).status, 404);
+    assert.equal((await request(w, '/api/members/1/state', { method: 'POST', body: {} })).status, 405);
+  });
+
   test('bad requests are refused with a reason and change nothing', async () => {
     await request(w, '/api/kv', json({ op: 'set', key: 'k', value: 'before' }));
     const since = lastSeq();

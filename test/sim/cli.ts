@@ -6,14 +6,12 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { optionReader } from '../lib/cli-options.ts';
 import { faultModels, type FaultModel } from './nemesis.ts';
 import { runSchedule } from './schedule.ts';
 import type { Batch, BatchResult } from './sim-worker.ts';
 
-function fail(message: string): never {
-  console.error(`sim: ${message}`);
-  process.exit(2);
-}
+const { fail, int } = optionReader('sim');
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +27,6 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const int = (name: string, v: string, min: number, max: number): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    fail(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
-  return n;
-};
 const seeds = int('seeds', values.seeds, 1, 10_000_000);
 const first = int('seed', values.seed, 0, 2 ** 31 - 1);
 const nodes = int('nodes', values.nodes, 1, 15);

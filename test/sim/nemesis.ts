@@ -2,6 +2,7 @@
 // faults the nemesis draws from at random moments; "mixed" draws from all of them.
 
 import type { NodeId } from '../../main/raft/types.ts';
+import { bridgeLinks, deafLeaderLinks, halves, isolatedLeader, oneWayLink, ringLinks } from '../lib/fault-shapes.ts';
 import type { LinkFault, SimCluster } from './sim-cluster.ts';
 
 export const faultModels = [
@@ -63,33 +64,17 @@ const freezeAny: Fault = (sim) => sim.pause(sim.rng.pick(live(sim)));
 const thawAll: Fault = (sim) => live(sim).forEach((id) => sim.resume(id));
 const heal: Fault = (sim) => sim.heal();
 
-const isolateLeader: Fault = (sim) => {
-  const l = leaderOr(sim);
-  sim.partition([[l], live(sim).filter((id) => id !== l)]);
-};
-const splitMinorityMajority: Fault = (sim) => {
-  const ids = sim.rng.shuffle(live(sim));
-  const cut = sim.rng.int(1, Math.floor(ids.length / 2));
-  sim.partition([ids.slice(0, cut), ids.slice(cut)]);
-};
-/** A bridge: two halves that cannot talk, and one member both can reach (etcd's "bridge"). */
-const bridge: Fault = (sim) => {
-  const [b, ...rest] = sim.rng.shuffle(live(sim));
-  if (b === undefined || rest.length < 2) return;
-  const half = Math.ceil(rest.length / 2);
-  for (const x of rest.slice(0, half)) for (const y of rest.slice(half)) sim.cut(x, y);
-};
+const isolateLeader: Fault = (sim) => sim.partition(isolatedLeader(leaderOr(sim), live(sim)));
+const splitMinorityMajority: Fault = (sim) => sim.partition(halves(sim.rng, live(sim)));
+const bridge: Fault = (sim) => bridgeLinks(sim.rng, live(sim)).forEach(([x, y]) => sim.cut(x, y));
+const ring: Fault = (sim) => ringLinks(sim.rng, live(sim)).forEach(([x, y]) => sim.cut(x, y));
 const oneWayCut: Fault = (sim) => {
-  const ids = live(sim);
-  const from = sim.rng.pick(ids);
-  const to = sim.rng.pick(ids.filter((id) => id !== from));
+  const [from, to] = oneWayLink(sim.rng, live(sim));
   sim.cut(from, to, true);
 };
-/** A member that hears its leader but cannot answer it: the classic one-way partition. */
-const leaderDeaf: Fault = (sim) => {
-  const l = leaderOr(sim);
-  for (const id of live(sim)) if (id !== l) sim.cut(id, l, true);
-};
+/** Members that hear their leader but cannot answer it: the classic one-way partition. */
+const leaderDeaf: Fault = (sim) =>
+  deafLeaderLinks(leaderOr(sim), live(sim)).forEach(([from, to]) => sim.cut(from, to, true));
 
 const lagBehind: Fault = (sim) => {
   const followers = live(sim).filter((id) => id !== sim.leader()?.id);
@@ -180,7 +165,7 @@ const menus: Record<Exclude<FaultModel, 'mixed'>, readonly Fault[]> = {
   reorder: [reorder],
   figure8: [crashLeader, crashLeader, restartOne, restartOne, restartAll, bounce, bounce],
   churn: [crashAny, crashAny, restartOne, restartOne, restartAll, bounce, bounce, bounce],
-  partitions: [isolateLeader, splitMinorityMajority, bridge, oneWayCut, leaderDeaf, flakyLink, heal, heal],
+  partitions: [isolateLeader, splitMinorityMajority, bridge, ring, oneWayCut, leaderDeaf, flakyLink, heal, heal],
   freeze: [freezeLeader, freezeAny, thawAll, thawAll],
   snapshot: [lagBehind, crashAny, restartOne, restartOne],
   membership: [addMember, promoteLearner, removeMember, transfer, crashLeader, restartOne],

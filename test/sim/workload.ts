@@ -5,7 +5,8 @@
 
 import { encodeCommand, type OperationResult } from '../../main/statemachine/commands.ts';
 import type { NodeId, ProposeResult } from '../../main/raft/types.ts';
-import type { KvInput, KvOutput, Operation } from '../lib/linearizability.ts';
+import { chooseRequest, type ClientRequest } from '../lib/kv-requests.ts';
+import type { KvOutput, Operation } from '../lib/linearizability.ts';
 import type { SimCluster } from './sim-cluster.ts';
 
 export interface WorkloadOptions {
@@ -39,7 +40,7 @@ export interface WorkloadStats {
 
 /** One request in progress: a register operation (checked for linearizability) or a decision. */
 interface Pending {
-  readonly request: KvInput | { readonly op: 'decide'; readonly text: string };
+  readonly request: ClientRequest;
   readonly call: number;
   readonly seq: number;
   done: boolean;
@@ -73,22 +74,9 @@ class Client {
   private next(): void {
     if (this.stopped) return;
     const r = this.sim.rng;
-    const key = `k${r.int(1, this.w.keys)}`;
-    const roll = r.int(1, 100);
-    const value = `${this.name}.${this.seq + 1}`;
-    const request: Pending['request'] =
-      roll <= 8
-        ? { op: 'decide', text: `${this.name} proposes motion ${this.seq + 1}` }
-        : roll <= 40
-          ? { op: 'get', key }
-          : roll <= 75
-            ? { op: 'set', key, value }
-            : {
-                op: 'cas',
-                key,
-                expected: r.chance(0.3) ? null : `c${r.int(1, this.w.clients)}.${r.int(1, Math.max(1, this.seq))}`,
-                value,
-              };
+    const request = chooseRequest(r, this.name, this.seq + 1, this.w.keys, () =>
+      r.chance(0.3) ? null : `c${r.int(1, this.w.clients)}.${r.int(1, Math.max(1, this.seq))}`,
+    );
     // Reads need no session number: they change nothing, so a retry is harmless.
     this.op = { request, call: this.sim.now, seq: request.op === 'get' ? 0 : ++this.seq, done: false, attempt: 0 };
     this.attempt(this.op);

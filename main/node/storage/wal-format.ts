@@ -40,11 +40,17 @@
 // segment is never deleted. See wal-replay.ts for why this keeps recovery exact.
 //
 // TORN TAIL VS CORRUPTION. A crash can only tear the last record of the newest segment (each record
-// is fsynced before the next is written). A bad frame (short header, zero length, length running
-// past the end, CRC mismatch) is a torn tail when it is in the newest segment AND no valid frame can
-// be found at any later offset: the file is cut back to the last good record. Anything else (a bad
-// frame in an older segment, a bad frame followed by a valid record, a record whose CRC is right but
-// whose content fails validation) is corruption, and the member refuses to start.
+// is fsynced before the next is written). A bad frame is a torn tail when it is in the newest
+// segment, no valid frame can be found at any later offset, AND it looks like an interrupted write:
+// the file ends inside it (a short header, or a length running past the end while the bytes that
+// are there do not form a whole record), or part of it was never written (a zero length with only
+// zeros after it; a CRC mismatch with a whole disk sector of zeros in the payload, or a zero last
+// byte, where a written JSON payload has its '}'). The file is then cut back to the last good
+// record. Anything else is corruption, and the member refuses to start: a bad frame in an older
+// segment, a bad frame followed by a valid record, a record whose CRC is right but whose content
+// fails validation, and a last record that was written whole and then damaged (a flipped byte): it
+// was fsynced, so the member may have acted on it (voted, acknowledged entries), and dropping it
+// could break a promise the member made.
 
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
@@ -226,9 +232,42 @@ export function scanSegment(buf: Buffer, newest: boolean): SegmentScan {
     if (next !== null) {
       return { ok: false, offset, reason: `${frame.reason}, yet a valid record follows at byte ${next}` };
     }
+    const damage = damageNotTear(buf, offset);
+    if (damage !== null) return { ok: false, offset, reason: `${frame.reason}; ${damage}` };
     return { ok: true, records, torn: { offset, reason: frame.reason } };
   }
   return { ok: true, records, torn: null };
+}
+
+/** A disk writes whole sectors: after a power loss each one holds all of its new bytes or none. */
+const SECTOR_BYTES = 512;
+
+/**
+ * Why the bad frame at `offset`, the last thing in the file, cannot be a write a crash interrupted,
+ * or null when it can be one (see TORN TAIL VS CORRUPTION above).
+ */
+function damageNotTear(buf: Buffer, offset: number): string | null {
+  if (buf.length - offset < FRAME_HEADER_BYTES) return null;
+  const length = buf.readUInt32LE(offset);
+  const start = offset + FRAME_HEADER_BYTES;
+  if (length === 0) {
+    return buf.subarray(start).every((b) => b === 0) ? null : 'written data follows a zero length field';
+  }
+  const end = start + length;
+  if (end > buf.length) {
+    const intact = crc32(buf.subarray(start)) === buf.readUInt32LE(offset + 4);
+    return intact ? 'the bytes after the header are a whole record: its length field is damaged' : null;
+  }
+  if (buf[end - 1] === 0 || hasZeroSector(buf, start, end)) return null;
+  return 'the whole record is there, so it was written and then damaged, not torn by a crash';
+}
+
+/** Whether a whole sector (by file offset) inside [start, end) holds only zeros. */
+function hasZeroSector(buf: Buffer, start: number, end: number): boolean {
+  for (let s = Math.ceil(start / SECTOR_BYTES) * SECTOR_BYTES; s + SECTOR_BYTES <= end; s += SECTOR_BYTES) {
+    if (buf.subarray(s, s + SECTOR_BYTES).every((b) => b === 0)) return true;
+  }
+  return false;
 }
 
 /**
