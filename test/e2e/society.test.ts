@@ -39,7 +39,7 @@ test('Harmony Heights in the browser, on a real cluster of five', { timeout: 60_
     }
     const leader = await eventually('a chairman on screen', chairOnScreen, 5000);
     const chairman = await page.getByTestId('chairman-name').textContent();
-    assert.match(chairman ?? '', new RegExp(`^${names[leader - 1]} - Building [A-E]$`));
+    assert.match(chairman ?? '', new RegExp(`^${names[leader - 1]} · Bldg [A-E]$`));
     // Society words and Raft words side by side.
     assert.match((await hall.locator(`[data-member="${leader}"]`).textContent()) ?? '', /Chairman\s*leader/);
     assert.match((await hall.locator('[data-role="follower"]').first().textContent()) ?? '', /Member\s*follower/);
