@@ -86,7 +86,9 @@ export class BrowserBridge implements SocietyApi {
     const frame = JSON.stringify({ type: 'command', id, name, input });
     return new Promise<CommandResult>((resolve) => {
       this.pending.set(id, { resolve });
-      if (this.open && this.socket !== null) this.socket.send(frame);
+      // A socket the server has begun to close is not open although its onclose has not run yet:
+      // the frame waits for the next connection instead of being thrown away.
+      if (this.open && this.socket !== null && this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
       else {
         this.waiting.push({ id, frame });
         this.connect();
