@@ -45,13 +45,19 @@ async function pair(t: { after: (fn: () => void) => void }): Promise<[Member, Me
   return [members[0]!, members[1]!, dir];
 }
 
-const snapshot = (bytes: number): Message => ({
-  type: 'snapshot',
-  from: 1,
-  to: 2,
-  term: 3,
-  snapshot: { index: 10, term: 3, membership: { voters: [1, 2], learners: [] }, data: 'é'.repeat(bytes / 2) },
-});
+/** A snapshot whose state image (a real one: members check it) is about `bytes` long. */
+function snapshot(bytes: number): Message {
+  const value = 'é'.repeat(1000); // 2000 bytes of UTF-8
+  const kv = Array.from({ length: Math.ceil(bytes / 2000) }, (_, i) => [`key${i}`, value]);
+  const data = JSON.stringify({ applied: 10, kv, decisions: [], sessions: [] });
+  return {
+    type: 'snapshot',
+    from: 1,
+    to: 2,
+    term: 3,
+    snapshot: { index: 10, term: 3, membership: { voters: [1, 2], learners: [] }, data },
+  };
+}
 
 test('a snapshot larger than a frame arrives whole, in pieces; one larger than a message may be is dropped', async (t) => {
   const [a, b] = await pair(t);
