@@ -12,31 +12,52 @@ test('late callbacks are made up: 100 callbacks 1.2 periods apart give 120 ticks
   assert.equal(ticks, 120);
 });
 
-test('an early or repeated callback gives no tick', () => {
-  const clock = new TickClock(10, 0);
-  assert.equal(clock.ticks(9), 0);
-  assert.equal(clock.ticks(10), 1);
-  assert.equal(clock.ticks(10), 0);
-  assert.equal(clock.ticks(19.9), 0);
-  assert.equal(clock.ticks(20), 1);
-});
+/** Callbacks at these times (ms) must give these ticks. */
+function expectTicks(clock: TickClock, calls: readonly (readonly [number, number])[]): void {
+  assert.deepEqual(
+    calls.map(([at]) => [at, clock.ticks(at)]),
+    calls,
+  );
+}
 
-test('a callback one period late makes up one tick', () => {
-  const clock = new TickClock(10, 0);
-  assert.equal(clock.ticks(21), 2);
-  assert.equal(clock.ticks(30), 1);
-});
+const cases: readonly { name: string; periodMs: number; calls: readonly (readonly [number, number])[] }[] = [
+  {
+    name: 'an early or repeated callback gives no tick',
+    periodMs: 10,
+    calls: [
+      [9, 0],
+      [10, 1],
+      [10, 0],
+      [19.9, 0],
+      [20, 1],
+    ],
+  },
+  {
+    name: 'a callback one period late makes up one tick',
+    periodMs: 10,
+    calls: [
+      [21, 2],
+      [30, 1],
+    ],
+  },
+  {
+    name: 'a stall (a frozen process) is one tick, then time goes on from there',
+    periodMs: 10,
+    calls: [
+      [95, 1],
+      [104, 0],
+      [105, 1],
+    ],
+  },
+  {
+    name: 'sub-millisecond periods (1 ms ticks in slow motion) count exactly',
+    periodMs: 0.5,
+    calls: [
+      [0.9, 1],
+      [1.5, 2],
+      [2, 1],
+    ],
+  },
+];
 
-test('a stall (a frozen process) is one tick, then time goes on from there', () => {
-  const clock = new TickClock(10, 0);
-  assert.equal(clock.ticks(95), 1);
-  assert.equal(clock.ticks(104), 0);
-  assert.equal(clock.ticks(105), 1);
-});
-
-test('sub-millisecond periods (slow motion divides, 1 ms ticks) count exactly', () => {
-  const clock = new TickClock(0.5, 0);
-  assert.equal(clock.ticks(0.9), 1);
-  assert.equal(clock.ticks(1.5), 2);
-  assert.equal(clock.ticks(2), 1);
-});
+for (const c of cases) test(c.name, () => expectTicks(new TickClock(c.periodMs, 0), c.calls));
