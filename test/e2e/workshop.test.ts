@@ -43,8 +43,11 @@ test(
     const teacher = await openPage(browser, `${base}/?token=${admin}`);
     // The viewer types the short address from the projector.
     const student = await openPage(browser, `${base}/j/${w.join!.code}`);
-    const chairmanOn = async (page: Page): Promise<string | undefined> =>
-      (await page.getByTestId('chairman-name').textContent({ timeout: 200 }))?.trim() || undefined;
+    /** The member the page names as chairman (its id). */
+    const chairmanOn = async (page: Page): Promise<number | undefined> => {
+      const id = await page.getByTestId('chairman-name').getAttribute('data-leader', { timeout: 200 });
+      return id === null ? undefined : Number(id);
+    };
     await eventually('the viewer page live', async () =>
       (await chairmanOn(student.page)) !== undefined ? true : undefined,
     );
@@ -141,7 +144,7 @@ test(
         async () => {
           const v = await view();
           const chair = v.nodes.find((n) => n.id === v.leaderId && n.id !== crashed.id);
-          return chair !== undefined && (await chairmanOn(student.page)) === chair.name ? true : undefined;
+          return chair !== undefined && (await chairmanOn(student.page)) === chair.id ? true : undefined;
         },
         15_000,
       );

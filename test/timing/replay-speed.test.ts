@@ -9,15 +9,8 @@ import assert from 'node:assert/strict';
 import type { ClusterEvent, EntryView } from '../../main/shared/contract.ts';
 import { parseSessionFile } from '../../main/shared/session-file.ts';
 import { Replay } from '../../renderer/src/lib/replay.ts';
+import { defaultSettings as settings } from '../../renderer/src/lib/society-state.ts';
 
-const settings = {
-  timeScale: 1,
-  preVote: true,
-  checkQuorum: true,
-  electionTimeoutMs: [150, 300] as [number, number],
-  heartbeatMs: 50,
-  canFreeze: true,
-};
 const ids = [1, 2, 3, 4, 5];
 
 /** `count` events of a society of five; `entriesPerWrite` entries appended every half second. */
@@ -37,6 +30,7 @@ function society(count: number, entriesPerWrite: number): ClusterEvent[] {
     push({
       kind: 'state',
       node: id,
+      memberAt: at,
       role: id === leader ? 'leader' : 'follower',
       term,
       vote: leader,
@@ -53,10 +47,10 @@ function society(count: number, entriesPerWrite: number): ClusterEvent[] {
     at += 50;
     for (const to of ids) {
       if (to === leader) continue;
-      const m = { kind: 'message', type: 'heartbeat', from: leader, to, term, detail: `commit ${last}` };
+      const m = { kind: 'message', type: 'heartbeat', from: leader, to, term, detail: `commit ${last}`, memberAt: at };
       push({ ...m, node: leader, phase: 'sent' });
       push({ ...m, node: to, phase: 'received' });
-      const r = { kind: 'message', type: 'heartbeatResp', from: to, to: leader, term, detail: '' };
+      const r = { kind: 'message', type: 'heartbeatResp', from: to, to: leader, term, detail: '', memberAt: at };
       push({ ...r, node: to, phase: 'sent' });
       push({ ...r, node: leader, phase: 'received' });
     }
