@@ -130,7 +130,8 @@ export class RawNode {
   /**
    * What to do now. Carry it out in this order: persist hardState, snapshot and entries (fsync);
    * send messages; install the snapshot and apply committed entries; then call advance(ready).
-   * Persisting first is what lets a vote or an acknowledgement survive a crash (paper Figure 2).
+   * Persisting first is what lets a vote or an acknowledgement survive a crash (paper Figure 2); a
+   * leader's appends may leave before the write (Replica.sendableBeforeWrite says which).
    */
   ready(): Ready {
     const r = this.raft;

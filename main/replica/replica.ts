@@ -1,9 +1,10 @@
 // One member's Ready loop, shared by the real node process and the simulator so the code the
 // simulator proves is the code that runs: persist, send, apply, advance (etcd's contract), plus
-// answering the clients waiting on this member and taking snapshots when due.
+// answering the clients waiting on this member and taking snapshots when due. A leader's appends
+// leave before its own write (Raft thesis §10.2.1), so followers write in parallel with it.
 
 import type { RawNode } from '../raft/rawnode.ts';
-import type { Entry, Message, ProposeResult, Ready, Role, Snapshot } from '../raft/types.ts';
+import type { Entry, Message, NodeId, ProposeResult, Ready, Role, Snapshot } from '../raft/types.ts';
 import type { OperationResult } from '../statemachine/commands.ts';
 import { SocietyState } from '../statemachine/society-state.ts';
 
@@ -18,7 +19,7 @@ export interface ReplicaStorage {
 export interface ReplicaObserver {
   /** A Ready is about to be written: the log on disk is still as it was before it. */
   persisting?(rd: Ready): void;
-  /** The Ready's persistent part is durable; its messages are about to be sent. */
+  /** The Ready's persistent part is durable; its other messages are about to be sent. */
   persisted?(rd: Ready): void;
   applied?(entry: Entry, result: OperationResult | null): void;
   snapshotInstalled?(snapshot: Snapshot): void;
@@ -43,6 +44,8 @@ export class Replica {
   private readonly storage: ReplicaStorage;
   private readonly send: (m: Message) => void;
   private readonly observer: ReplicaObserver;
+  /** The term and vote on disk: an append may leave before a write only in a term already recorded. */
+  private durable: { term: number; vote: NodeId | null };
 
   constructor(
     raw: RawNode,
@@ -56,6 +59,8 @@ export class Replica {
     this.storage = storage;
     this.send = send;
     this.observer = observer;
+    const { term, vote } = raw.status();
+    this.durable = { term, vote };
   }
 
   /** Carry out every Ready the engine has. Call after each tick, message or proposal. */
@@ -65,9 +70,12 @@ export class Replica {
       const rd = raw.ready();
       if (rd.softState !== null) this.role = rd.softState.role;
       this.observer.persisting?.(rd);
+      const early = new Set(rd.messages.filter((m) => this.sendableBeforeWrite(rd, m)));
+      for (const m of early) this.send(m);
       this.storage.persist(rd);
+      if (rd.hardState !== null) this.durable = { term: rd.hardState.term, vote: rd.hardState.vote };
       this.observer.persisted?.(rd);
-      for (const m of rd.messages) this.send(m);
+      for (const m of rd.messages) if (!early.has(m)) this.send(m);
       this.apply(rd);
       raw.advance(rd);
       this.serveReads();
@@ -77,6 +85,22 @@ export class Replica {
         this.observer.snapshotTaken?.(snapshot);
       }
     }
+  }
+
+  /**
+   * Whether `m` may leave before the Ready's write (thesis §10.2.1): a leader's append, which a
+   * follower may store before the leader does; the leader counts itself only once its own write is
+   * done, because acknowledgements are stepped only after drive() returns. Not when the Ready records
+   * a new term or vote (a restarted leader that lost them could vote again in that term, and a second
+   * leader of the term would write a different log), nor when the append's commit index reaches an
+   * entry this write is still to store (a follower could apply what the leader's crash takes back).
+   */
+  private sendableBeforeWrite(rd: Ready, m: Message): boolean {
+    if (m.type !== 'append' || rd.snapshot !== null) return false;
+    const hs = rd.hardState;
+    if (hs !== null && (hs.term !== this.durable.term || hs.vote !== this.durable.vote)) return false;
+    const firstUnwritten = rd.entries[0]?.index ?? Number.POSITIVE_INFINITY;
+    return m.commit < firstUnwritten;
   }
 
   private apply(rd: Ready): void {

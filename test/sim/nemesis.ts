@@ -49,6 +49,11 @@ const leaderOr = (sim: SimCluster): NodeId => sim.leader()?.id ?? sim.rng.pick(l
 
 const crashLeader: Fault = (sim) => sim.crash(leaderOr(sim));
 const crashAny: Fault = (sim) => sim.crash(sim.rng.pick(live(sim)));
+/** The leader dies during its next write, after its appends of those entries have left (thesis §10.2.1). */
+const crashLeaderWriting: Fault = (sim) => {
+  const l = sim.leader();
+  if (l !== null) l.crashDuringWrite = true;
+};
 const restartOne: Fault = (sim) => {
   const down = live(sim).filter((id) => sim.node(id).state === 'down');
   if (down.length > 0) sim.restart(sim.rng.pick(down));
@@ -163,8 +168,8 @@ const toggleCheckQuorum: Fault = (sim) => sim.setCheckQuorum(!sim.checkQuorum);
 const menus: Record<Exclude<FaultModel, 'mixed'>, readonly Fault[]> = {
   unreliable: [unreliable, flakyLink, heal],
   reorder: [reorder],
-  figure8: [crashLeader, crashLeader, restartOne, restartOne, restartAll, bounce, bounce],
-  churn: [crashAny, crashAny, restartOne, restartOne, restartAll, bounce, bounce, bounce],
+  figure8: [crashLeader, crashLeaderWriting, restartOne, restartOne, restartAll, bounce, bounce],
+  churn: [crashAny, crashAny, crashLeaderWriting, restartOne, restartOne, restartAll, bounce, bounce, bounce],
   partitions: [isolateLeader, splitMinorityMajority, bridge, ring, oneWayCut, leaderDeaf, flakyLink, heal, heal],
   freeze: [freezeLeader, freezeAny, thawAll, thawAll],
   snapshot: [lagBehind, crashAny, restartOne, restartOne],

@@ -613,6 +613,31 @@ test('Freeze and thaw the leader (SIGSTOP)', () => {
   for (const id of sim.ids()) assert.equal(sim.node(id).sm.get('x'), 'during');
 });
 
+test("A leader dies writing an entry its appends already carried: the followers' copy decides", () => {
+  // Dissertation §10.2.1: a leader may send an entry before writing it to its own disk. If it dies
+  // mid-write, the followers may hold an entry the leader never stored. Raft still holds: the entry
+  // was never acknowledged (the leader counts its own copy only once written), a follower holding it
+  // can win the next term and commit it, and the old leader, restarted, takes the same entry back.
+  const sim = new SimCluster(scripted);
+  sim.network = exactNetwork;
+  assert.equal(elect(sim, 1), 1);
+  writeCommitted(sim, 1, 'k', 'before');
+  sim.node(1).crashDuringWrite = true;
+  const w = write(sim, 1, 'k', 'in flight');
+  assert.equal(sim.node(1).state, 'down', 'n1 died writing it');
+  assert.equal(sim.node(1).storage.lastIndex(), w.index - 1, "the entry is not on n1's disk");
+  sim.runUntil(sim.now + 20);
+  for (const id of others(sim, 1)) assert.equal(entryAt(sim.node(id), w.index)?.term, w.term, `n${id} holds it`);
+  assert.equal(w.answer, null, 'nobody was told it was decided');
+
+  elect(sim, 2);
+  waitFor(sim, () => sim.node(2).sm.get('k') === 'in flight', 500, 'n2 commits the entry n1 never stored');
+  sim.restart(1);
+  waitFor(sim, () => convergedTo(sim, 2, sim.ids()), 1000, 'n1 catches up');
+  assert.equal(entryAt(sim.node(1), w.index)?.term, w.term, 'n1 now holds the same entry at the same index');
+  assert.equal(sim.node(1).sm.get('k'), 'in flight');
+});
+
 test('the checker has teeth: a planted forgotten-vote bug is caught, and only with the bug', (t) => {
   // Paper Figure 2: votedFor is persistent state. With `forgetVote` a restarted member forgets whom
   // it voted for, so it can vote twice in a term and two leaders can be elected. The figure8 fault

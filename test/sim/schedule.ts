@@ -74,6 +74,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     workload.stop();
     sim.heal();
     for (const id of sim.ids()) {
+      sim.node(id).crashDuringWrite = false;
       sim.resume(id);
       sim.restart(id);
     }

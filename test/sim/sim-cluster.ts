@@ -5,7 +5,7 @@
 
 import { RawNode } from '../../main/raft/rawnode.ts';
 import type { Membership, Message, NodeId, ProposeResult, RaftConfig, Role } from '../../main/raft/types.ts';
-import { Replica, type ReplicaObserver } from '../../main/replica/replica.ts';
+import { Replica, type ReplicaObserver, type ReplicaStorage } from '../../main/replica/replica.ts';
 import { SocietyState } from '../../main/statemachine/society-state.ts';
 import type { OperationResult } from '../../main/statemachine/commands.ts';
 import { SafetyMonitor } from '../../main/safety/monitor.ts';
@@ -76,6 +76,8 @@ export class SimNode {
   nextTick = 0;
   /** Messages that arrived while the process was frozen: the socket buffer holds them. */
   inbox: Message[] = [];
+  /** Crash at the next write of entries, after what may leave before it has left (a fault). */
+  crashDuringWrite = false;
   readonly id: NodeId;
   readonly initial: Membership;
 
@@ -101,8 +103,12 @@ export class SimNode {
     this.lastState = this.sm;
     this.replica = null;
     this.inbox = [];
+    this.crashDuringWrite = false;
   }
 }
+
+/** Thrown out of a member's write when the process dies in the middle of it. */
+class DiedDuringWrite extends Error {}
 
 type SimEvent =
   { readonly kind: 'deliver'; readonly msg: Message } | { readonly kind: 'call'; readonly fn: () => void };
@@ -197,7 +203,7 @@ export class SimCluster {
       persisted.snapshot === null
         ? new SocietyState()
         : SocietyState.restore(persisted.snapshot.data, persisted.snapshot.index);
-    n.replica = new Replica(raw, sm, n.storage, (m) => this.send(m), this.observe(n));
+    n.replica = new Replica(raw, sm, this.disk(n), (m) => this.send(m), this.observe(n));
     n.state = 'up';
     n.inbox = [];
     // Processes do not start in lockstep: each ticks at its own phase.
@@ -360,7 +366,28 @@ export class SimCluster {
   // ---- the Ready loop: what every real node does -------------------------------------------
 
   drive(n: SimNode): void {
-    if (n.state === 'up') n.replica?.drive();
+    if (n.state !== 'up' || n.replica === null) return;
+    try {
+      n.replica.drive();
+    } catch (e) {
+      if (!(e instanceof DiedDuringWrite)) throw e;
+      this.crash(n.id);
+    }
+  }
+
+  /** A member's storage as its Ready loop sees it: a crash during a write leaves the write undone. */
+  private disk(n: SimNode): ReplicaStorage {
+    return {
+      persist: (rd) => {
+        if (n.crashDuringWrite && rd.entries.length > 0) {
+          n.crashDuringWrite = false;
+          this.log(`n${n.id} dies writing entries ${rd.entries[0]!.index}-${rd.entries.at(-1)!.index}`);
+          throw new DiedDuringWrite();
+        }
+        n.storage.persist(rd);
+      },
+      saveSnapshot: (snapshot) => n.storage.saveSnapshot(snapshot),
+    };
   }
 
   /** What the simulator watches in each member's Ready loop: the safety monitor and the trace. */
@@ -413,7 +440,7 @@ export class SimCluster {
     const n = this.nodes.get(id);
     if (n?.state !== 'up' || n.replica === null) return null;
     const res = n.replica.propose(waitKey, data, onApplied);
-    n.replica.drive();
+    this.drive(n);
     return res;
   }
 
@@ -428,7 +455,7 @@ export class SimCluster {
     const n = this.nodes.get(id);
     if (n?.state !== 'up' || n.replica === null) return null;
     const res = n.replica.read(requestId, key, done, failed);
-    n.replica.drive();
+    this.drive(n);
     return res;
   }
 

@@ -23,7 +23,7 @@ export class SimStorage implements LogView {
   }
 
   /** Write a Ready durably; returns the first index it overwrote, if it replaced any entry. */
-  persist(rd: Ready): number | null {
+  persist(rd: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): number | null {
     let overwrote: number | null = null;
     if (rd.snapshot !== null) {
       // A snapshot from the leader replaces the whole log (paper Figure 13).
