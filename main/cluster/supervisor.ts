@@ -845,7 +845,19 @@ export class Supervisor {
   private async awaitFate(change: Accepted, timeoutMs: number): Promise<Fate | null> {
     let fate: Fate | null = null;
     await this.waitUntil(() => (fate = this.fate(change)) !== null, timeoutMs);
+    if (fate === 'committed') {
+      // A follower's report of applying it can overtake the chairman's own (its telemetry channel is
+      // the busiest): answer once the view, which follows the chairman, shows the change too.
+      await this.waitUntil(() => this.leaderReportedCommit() >= change.index, timeoutMs);
+    }
     return fate;
+  }
+
+  /** The commit index in the chairman's latest report; -1 without a chairman. */
+  private leaderReportedCommit(): number {
+    const l = this.leaderId();
+    const state = l === null ? null : this.members.get(l)?.state;
+    return state == null ? -1 : state.commit;
   }
 
   /** After a 504: keep waiting for the change's fate (as long as the supervisor runs), then act on it. */
