@@ -17,6 +17,12 @@ export function format(a: Arg): string {
   return t(a.key, params);
 }
 
+/** A Raft message type in the current language; a type the window does not know, as it came. */
+export function messageTypeWord(type: string): string {
+  const key = `hall.messageType.${type}`;
+  return i18n.global.te(key, 'en') ? i18n.global.t(key) : type;
+}
+
 /** A message in the current language, its numbers formatted and its members named. */
 export function say(key: string, params?: Params): string {
   return format(words(key, params));

@@ -28,4 +28,17 @@ export default {
     ack: { society: 'noted', raft: 'ack' },
     dropped: { society: 'lost', raft: 'dropped' },
   },
+  /** Raft message types as the engine names them (timeline, message list). */
+  messageType: {
+    vote: 'vote',
+    prevote: 'prevote',
+    voteResp: 'voteResp',
+    prevoteResp: 'prevoteResp',
+    append: 'append',
+    appendResp: 'appendResp',
+    heartbeat: 'heartbeat',
+    heartbeatResp: 'heartbeatResp',
+    snapshot: 'snapshot',
+    timeoutNow: 'timeoutNow',
+  },
 };

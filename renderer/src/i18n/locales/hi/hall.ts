@@ -28,4 +28,16 @@ export default {
     ack: { society: 'नोट किया', raft: 'ऐक' },
     dropped: { society: 'गुम', raft: 'ड्रॉप्ड' },
   },
+  messageType: {
+    vote: 'वोट',
+    prevote: 'प्री-वोट',
+    voteResp: 'वोट-उत्तर',
+    prevoteResp: 'प्री-वोट-उत्तर',
+    append: 'अपेंड',
+    appendResp: 'अपेंड-उत्तर',
+    heartbeat: 'हार्टबीट',
+    heartbeatResp: 'हार्टबीट-उत्तर',
+    snapshot: 'स्नैपशॉट',
+    timeoutNow: 'टाइमआउट-नाउ',
+  },
 };
