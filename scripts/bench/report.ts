@@ -154,7 +154,9 @@ export function targetRows(r: BenchResults): TargetRow[] {
 
 function machineSection(r: BenchResults): string {
   const m = r.machine;
-  const busy = Math.max(m.loadAtStart[0] ?? 0, m.loadAtEnd[0] ?? 0) > m.cores / 2;
+  // Only the load at the start says whether others compete: the load at the end is mostly the
+  // run's own last phases (a browser and seven members, then the profiles).
+  const busy = (m.loadAtStart[0] ?? 0) > m.cores / 2;
   return [
     '## Machine',
     '',
@@ -166,14 +168,14 @@ function machineSection(r: BenchResults): string {
         ['OS', m.os],
         ['Node', m.node],
         ['load average at start (1, 5, 15 min)', m.loadAtStart.join(', ')],
-        ['load average at end', m.loadAtEnd.join(', ')],
+        ['load average at end (the run’s own last phases included)', m.loadAtEnd.join(', ')],
         ['run', `${r.mode} mode, started ${r.startedAt}, ${fmt(r.wallSeconds / 60, 1)} minutes`],
       ],
     ),
     '',
     busy
-      ? `**The machine was busy** (a 1-minute load average above half the cores): other processes competed for the CPU, so every timing below is distorted (longer, noisier) and the comparisons are only indicative. Re-run on a quiet machine.`
-      : 'The machine was quiet (load average below half the cores) during the run.',
+      ? `**The machine was busy** (a 1-minute load average above half the cores when the run started): other processes competed for the CPU, so every timing below is distorted (longer, noisier) and the comparisons are only indicative. Re-run on a quiet machine.`
+      : 'The machine was quiet when the run started (a 1-minute load average below half the cores). The run cannot tell other processes from its own later on.',
   ].join('\n');
 }
 
