@@ -8,7 +8,10 @@ import type { Entry, Message, NodeId, ProposeResult, Ready, Role, Snapshot } fro
 import type { OperationResult } from '../statemachine/commands.ts';
 import { SocietyState } from '../statemachine/society-state.ts';
 
-/** Where a member keeps what must survive a crash. `persist` returns once it is durable. */
+/**
+ * Where a member keeps what must survive a crash. `persist` returns once it is durable; a commit index
+ * that is all that changed may be lost to a crash (etcd's MustSync), as the leader will resend it.
+ */
 export interface ReplicaStorage {
   persist(part: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): void;
   /** A snapshot this member took; the log entries it covers may then be dropped. */

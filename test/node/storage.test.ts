@@ -200,9 +200,9 @@ test('invalid calls are refused before anything is written, and the storage stay
   assert.throws(() => s.load(), /closed/);
 });
 
-test('every persist() fsyncs before returning; an empty one writes nothing', (t) => {
+test('persist() fsyncs entries, terms and votes before returning; a commit index alone waits; an empty one writes nothing', (t) => {
   const dir = tempDir(t);
-  const s = DiskStorage.open(dir);
+  let s = DiskStorage.open(dir);
   let last = s.stats();
   for (let i = 1; i <= 10; i++) {
     s.persist(part({ entries: [entry(i, 1)], hardState: hard(1, 1, i - 1) }));
@@ -213,11 +213,52 @@ test('every persist() fsyncs before returning; an empty one writes nothing', (t)
   }
   s.persist(part({}));
   assert.deepEqual(s.stats(), last);
+  // Only the commit index moved: written, not fsynced (a crash may take it back; the leader resends it).
+  s.persist(part({ hardState: hard(1, 1, 10) }));
+  assert.equal(s.stats().fsyncs, last.fsyncs);
+  assert.ok(s.stats().walBytes > last.walBytes);
   s.persist(part({ hardState: hard(2, null, 10) }));
   assert.equal(s.stats().fsyncs, last.fsyncs + 1);
+  s.persist(part({ hardState: hard(2, 3, 10) }));
+  assert.equal(s.stats().fsyncs, last.fsyncs + 2);
+  // A killed process loses nothing it wrote: the page cache still has the unsynced record.
+  s.persist(part({ hardState: hard(2, 3, 9) }));
+  s = reopen(s, dir);
+  assert.deepEqual(s.load().hardState, hard(2, 3, 9));
   assert.equal(s.stats().lastIndex, 10);
   s.close();
 });
+
+test(
+  'an unsynced record is fsynced before a newer segment is started, so only the newest can end torn',
+  { skip: process.platform !== 'linux' },
+  (t) => {
+    const dir = tempDir(t);
+    const s = DiskStorage.open(dir, { segmentBytes: 1 });
+    s.persist(part({ entries: [entry(1, 1)], hardState: hard(1, 1, 0) }));
+    s.persist(part({ hardState: hard(1, 1, 1) }));
+    const unsynced = fs
+      .readdirSync(dir)
+      .filter((n) => n.startsWith('wal-'))
+      .sort()
+      .at(-1)!;
+    const fsynced: string[] = [];
+    const real = fs.fsyncSync;
+    t.mock.method(fs, 'fsyncSync', (fd: number) => {
+      fsynced.push(path.basename(fs.readlinkSync(`/proc/self/fd/${fd}`)));
+      real(fd);
+    });
+    s.persist(part({ entries: [entry(2, 1)] }));
+    s.close();
+    const newest = fs
+      .readdirSync(dir)
+      .filter((n) => n.startsWith('wal-'))
+      .sort()
+      .at(-1)!;
+    assert.notEqual(newest, unsynced);
+    assert.equal(fsynced[0], unsynced, `fsynced in order: ${fsynced.join(', ')}`);
+  },
+);
 
 test('persist() latency: one small entry and a hard state, fsynced', (t) => {
   const dir = tempDir(t);

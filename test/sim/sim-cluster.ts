@@ -217,6 +217,8 @@ export class SimCluster {
     this.log(`n${id} CRASH (term ${n.storage.hardState.term}, ${n.role})`);
     n.state = 'down';
     n.kill();
+    const lost = n.storage.loseUnsynced();
+    if (lost !== null) this.log(`n${id} loses its unsynced commit index ${lost.from}: back to ${lost.to}`);
   }
 
   restart(id: NodeId): void {

@@ -1,4 +1,5 @@
-// What a simulated member keeps across a crash: exactly what the Ready contract told it to persist.
+// What a simulated member keeps across a crash: exactly what the Ready contract told it to persist,
+// except a commit index the member wrote without fsync (DiskStorage's rule), which a crash may lose.
 
 import type { Entry, HardState, PersistedState, Ready, Snapshot } from '../../main/raft/types.ts';
 import type { LogView } from '../../main/safety/monitor.ts';
@@ -8,6 +9,8 @@ export class SimStorage implements LogView {
   snapshot: Snapshot | null = null;
   /** Entries after the snapshot, consecutive. */
   entries: Entry[] = [];
+  /** The commit index as of the last fsync; a crash takes hardState.commit back to it. */
+  private syncedCommit = 0;
 
   get snapshotIndex(): number {
     return this.snapshot?.index ?? 0;
@@ -41,7 +44,14 @@ export class SimStorage implements LogView {
       this.entries.length = keep;
       this.entries.push(...rd.entries);
     }
-    if (rd.hardState !== null) this.hardState = rd.hardState;
+    const hs = rd.hardState ?? this.hardState;
+    const sync =
+      rd.snapshot !== null ||
+      rd.entries.length > 0 ||
+      hs.term !== this.hardState.term ||
+      hs.vote !== this.hardState.vote;
+    this.hardState = hs;
+    if (sync) this.syncedCommit = hs.commit;
     return overwrote;
   }
 
@@ -49,6 +59,15 @@ export class SimStorage implements LogView {
   saveSnapshot(snapshot: Snapshot): void {
     this.entries = this.entries.slice(snapshot.index - this.snapshotIndex);
     this.snapshot = snapshot;
+    this.syncedCommit = this.hardState.commit;
+  }
+
+  /** The machine crashed: what was written without fsync is gone. Returns the commit index lost, if any. */
+  loseUnsynced(): { from: number; to: number } | null {
+    const from = this.hardState.commit;
+    if (from === this.syncedCommit) return null;
+    this.hardState = { ...this.hardState, commit: this.syncedCommit };
+    return { from, to: this.syncedCommit };
   }
 
   load(forgetVote: boolean): PersistedState {

@@ -3,14 +3,16 @@
 // is described at the top of wal-format.ts; how recovery rebuilds the state, in wal-replay.ts.
 //
 // Contract (the Ready contract of main/raft/types.ts): persist() returns only once everything it was
-// given is fsynced, so the node may act on it (send votes and acknowledgements, apply entries).
+// given is fsynced, so the node may act on it (send votes and acknowledgements, apply entries). The
+// one exception is etcd's: a record that only moves the commit index is written without fsync; a
+// crash may take the member's commit index back, and it relearns it from the leader.
 // The semantics are those of the simulator's SimStorage (test/sim/sim-storage.ts): a snapshot
 // from the leader replaces the whole log, entries replace any stored entry at or after their first
 // index, a local snapshot (saveSnapshot) drops the entries it covers.
 //
 // Crash safety:
-//  - One persist() is one WAL record, fsynced before returning: after a crash it happened entirely
-//    or not at all (and if not, the node never acted on it).
+//  - One persist() is one WAL record, fsynced before returning (but see the commit-only exception):
+//    after a crash it happened entirely or not at all (and if not, the node never acted on it).
 //  - Snapshots are written to a temporary file, fsynced, renamed, and the directory fsynced, before
 //    the WAL record naming them is written. Old segments and snapshots are deleted only after that.
 //  - On open, a torn last record of the newest segment is cut off (reported in `recovery`); any
@@ -110,6 +112,8 @@ export class DiskStorage {
   /** Oldest first; the last one is being appended to through `fd`. */
   private readonly segments: Segment[];
   private fd: number;
+  /** The newest segment ends with a record written without fsync (see persist). */
+  private unsynced = false;
   /** Segment holding the latest snapshot from the leader: every older segment is dead. */
   private lastMarkerSeq: number;
   private failure: Error | null = null;
@@ -320,10 +324,18 @@ export class DiskStorage {
     const ref = snapshot === null ? null : { index: snapshot.index, term: snapshot.term };
     const record = encodeWalRecord({ t: 'b', s: ref, e: entries, h: hardState });
     const maxIndex = Math.max(snapshot?.index ?? 0, entries.at(-1)?.index ?? 0);
+    // etcd's MustSync: only a commit index that moved may wait for the next fsync. A crash can take
+    // it back to an earlier value, which the member relearns from the leader; everything it was
+    // acknowledged for (entries, votes) is already durable.
+    const sync =
+      snapshot !== null ||
+      entries.length > 0 ||
+      newHardState.term !== this.hardState.term ||
+      newHardState.vote !== this.hardState.vote;
 
     this.io(() => {
       if (snapshotFile !== null) writeSnapshotFile(this.dir, snapshotFile);
-      this.append(record, maxIndex);
+      this.append(record, maxIndex, sync);
     });
 
     if (snapshot !== null) {
@@ -428,14 +440,15 @@ export class DiskStorage {
     }
   }
 
-  /** Append one framed record to the newest segment (starting a new one if it is full), fsynced. */
-  private append(record: Buffer, maxIndex: number): void {
+  /** Append one framed record to the newest segment (starting a new one if it is full), fsynced if `sync`. */
+  private append(record: Buffer, maxIndex: number, sync = true): void {
     let segment = this.newestSegment();
     if (segment.size >= this.segmentBytes) segment = this.rotate();
     const before = segment.size;
     try {
       DurableDir.writeAll(this.fd, record, before);
-      this.dir.fsync(this.fd);
+      if (sync) this.dir.fsync(this.fd);
+      this.unsynced = !sync;
     } catch (e) {
       // Best effort: do not leave half a record that a later append would bury in the middle.
       try {
@@ -450,6 +463,9 @@ export class DiskStorage {
   }
 
   private rotate(): Segment {
+    // Recovery forgives a torn record only at the end of the newest segment.
+    if (this.unsynced) this.dir.fsync(this.fd);
+    this.unsynced = false;
     const seq = this.newestSegment().seq + 1;
     const created = createSegment(this.dir, seq, {
       t: 'head',

@@ -39,8 +39,9 @@
 // segment holding the latest `s` record (which threw away everything before it). The newest
 // segment is never deleted. See wal-replay.ts for why this keeps recovery exact.
 //
-// TORN TAIL VS CORRUPTION. A crash can only tear the last record of the newest segment (each record
-// is fsynced before the next is written). A bad frame is a torn tail when it is in the newest
+// TORN TAIL VS CORRUPTION. A crash can only tear the end of the newest segment: every record is
+// fsynced before the next is written, except one that only moves the commit index, which waits for
+// the next fsync (and one is forced before a new segment is started). A bad frame is a torn tail when it is in the newest
 // segment, no valid frame can be found at any later offset, AND it looks like an interrupted write:
 // the file ends inside it (a short header, or a length running past the end while the bytes that
 // are there do not form a whole record), or part of it was never written (a zero length with only
