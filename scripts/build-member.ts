@@ -3,10 +3,11 @@
 // `web` / `cluster` scripts all build it the same way, here.
 
 import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
 import { defaultMemberEntry, memberBundleProblem } from '../main/cluster/spawn.ts';
 
 export async function buildMember(): Promise<void> {
+  // Loaded only to build, like vite in build-renderer.ts.
+  const { build } = await import('rolldown');
   await build({
     input: fileURLToPath(new URL('../main/node/node-main.ts', import.meta.url)),
     platform: 'node',
