@@ -4,25 +4,24 @@
 // member is down (torn tails, flipped bytes), restarts them, and checks that no acknowledged write
 // is lost and no member starts on damaged data (docs/reliability.md). Exit code 1 on any problem.
 
-import { parseArgs } from 'node:util';
 import { optionReader } from '../test/lib/cli-options.ts';
 import { defaultCrashPoints, runCrashPoints } from '../test/reliability/crash-points.ts';
 import { ensureMemberBundle } from './build-member.ts';
 
-const { int } = optionReader('npm run crash-points');
+const { parse, int } = optionReader(
+  'npm run crash-points',
+  'usage: npm run crash-points -- --points N [--seed X] [--nodes K] [--writers W] [--snapshot-every E] [--segment-bytes B] [--out DIR]',
+);
 
 const d = defaultCrashPoints;
-const { values } = parseArgs({
-  options: {
-    points: { type: 'string', default: '200' },
-    seed: { type: 'string' },
-    nodes: { type: 'string', default: String(d.nodes) },
-    writers: { type: 'string', default: String(d.writers) },
-    'snapshot-every': { type: 'string', default: String(d.snapshotThreshold) },
-    'segment-bytes': { type: 'string', default: String(d.segmentBytes) },
-    out: { type: 'string', default: '.' },
-  },
-  strict: true,
+const { values } = parse({
+  points: { type: 'string', default: '200' },
+  seed: { type: 'string' },
+  nodes: { type: 'string', default: String(d.nodes) },
+  writers: { type: 'string', default: String(d.writers) },
+  'snapshot-every': { type: 'string', default: String(d.snapshotThreshold) },
+  'segment-bytes': { type: 'string', default: String(d.segmentBytes) },
+  out: { type: 'string', default: '.' },
 });
 const options = {
   points: int('points', values.points, 1, 100_000),

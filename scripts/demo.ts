@@ -3,17 +3,15 @@
 // decisions in the minutes book, survive the monsoon partition (Building C cut off), and catch up.
 // Every line is read off the engine's state, nothing is scripted text about outcomes.
 
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeCommand } from '../main/statemachine/commands.ts';
 import type { NodeId } from '../main/raft/types.ts';
+import { optionReader } from '../test/lib/cli-options.ts';
 import { SimCluster } from '../test/sim/sim-cluster.ts';
 
-const { values } = parseArgs({
-  options: { fast: { type: 'boolean', default: false }, seed: { type: 'string', default: '2019' } },
-});
-const seed = Number(values.seed);
-if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got "${values.seed}"`);
+const { parse, int } = optionReader('npm run demo', 'usage: npm run demo -- [--fast] [--seed S]');
+const { values } = parse({ fast: { type: 'boolean', default: false }, seed: { type: 'string', default: '2019' } });
+const seed = int('seed', values.seed, 0, 2 ** 31 - 1);
 const pause = (ms: number): Promise<void> => (values.fast ? Promise.resolve() : sleep(ms));
 
 const members = new Map<NodeId, string>([

@@ -4,25 +4,24 @@
 // Prints a line per run and a summary with the fault mix; a failing run leaves
 // nemesis-failure-seed<X>-<time>.json in DIR. Exit code 1 if any run failed, 2 for bad options.
 
-import { parseArgs } from 'node:util';
 import { optionReader } from '../test/lib/cli-options.ts';
 import { faultKinds, type Action } from '../test/reliability/nemesis.ts';
 import { runNemesis } from '../test/reliability/run.ts';
 import { ensureMemberBundle } from './build-member.ts';
 
-const { int } = optionReader('npm run nemesis');
+const { parse, int } = optionReader(
+  'npm run nemesis',
+  'usage: npm run nemesis -- --runs N --seconds S [--seed X] [--nodes K] [--clients C] [--keys K] [--out DIR]',
+);
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '1' },
-    seconds: { type: 'string', default: '60' },
-    seed: { type: 'string' },
-    nodes: { type: 'string', default: '5' },
-    clients: { type: 'string', default: '5' },
-    keys: { type: 'string', default: '3' },
-    out: { type: 'string', default: '.' },
-  },
-  strict: true,
+const { values } = parse({
+  runs: { type: 'string', default: '1' },
+  seconds: { type: 'string', default: '60' },
+  seed: { type: 'string' },
+  nodes: { type: 'string', default: '5' },
+  clients: { type: 'string', default: '5' },
+  keys: { type: 'string', default: '3' },
+  out: { type: 'string', default: '.' },
 });
 const runs = int('runs', values.runs, 1, 10_000);
 const seconds = int('seconds', values.seconds, 1, 3600);

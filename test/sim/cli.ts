@@ -4,27 +4,26 @@
 // independent, so W worker threads (default: one per core) share them; results do not depend on W.
 
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { optionReader } from '../lib/cli-options.ts';
 import { faultModels, type FaultModel } from './nemesis.ts';
 import { runSchedule } from './schedule.ts';
 import type { Batch, BatchResult } from './sim-worker.ts';
 
-const { fail, int } = optionReader('sim');
+const { parse, fail, int } = optionReader(
+  'npm run sim',
+  'usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--seconds T] [--model M] [--forget-vote] [--trace-lines L] [--workers W]',
+);
 
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string', default: '100' },
-    seed: { type: 'string', default: '1' },
-    nodes: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '30' },
-    model: { type: 'string' },
-    'forget-vote': { type: 'boolean', default: false },
-    'trace-lines': { type: 'string', default: '60' },
-    workers: { type: 'string', default: String(availableParallelism()) },
-  },
-  strict: true,
+const { values } = parse({
+  seeds: { type: 'string', default: '100' },
+  seed: { type: 'string', default: '1' },
+  nodes: { type: 'string', default: '5' },
+  seconds: { type: 'string', default: '30' },
+  model: { type: 'string' },
+  'forget-vote': { type: 'boolean', default: false },
+  'trace-lines': { type: 'string', default: '60' },
+  workers: { type: 'string', default: String(availableParallelism()) },
 });
 
 const seeds = int('seeds', values.seeds, 1, 10_000_000);
