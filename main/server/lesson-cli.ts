@@ -114,8 +114,13 @@ class Narrator {
       else this.out(`\n-- step ${s.step + 1} of ${steps.length} --\n${steps[s.step]!.narration[this.lang]}`);
     }
     const phase = `${s.phase}#${s.attempt}`;
-    if (phase === this.lastPhase || s.step < 0) return;
+    if (phase === this.lastPhase) return;
     this.lastPhase = phase;
+    if (s.step < 0) {
+      // Preparing has no wait of its own to narrate, only why it could not be done.
+      if (s.problem?.kind === 'failed') this.out(`   failed: ${s.problem.message}`);
+      return;
+    }
     const step = steps[s.step]!;
     switch (s.phase) {
       case 'waiting':

@@ -27,6 +27,14 @@ test('walks a built-in lesson on its own real cluster, in Hindi, and exits 0', {
   assert.match(child.stdout, /lesson complete\n$/);
 });
 
+test('a society the lesson cannot be prepared on: the reason is printed, exit 1', { timeout: 60_000 }, async () => {
+  const child = lesson('monsoon-partition', '--auto', '--nodes', '3');
+  const code = await finished(child, 50_000);
+  assert.equal(code, 1, `stdout: ${child.stdout}\nstderr: ${child.stderr}`);
+  assert.match(child.stdout, / {3}failed: this lesson needs a society of at least 5 voting members; this one has 3\n/);
+  assert.match(child.stdout, /lesson not completed\n$/);
+});
+
 test(
   'drives a running npm run web through its API, and leaves the society as it found it',
   { timeout: 90_000 },

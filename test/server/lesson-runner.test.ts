@@ -22,12 +22,14 @@ class Scripted implements LessonDoor {
   /** Called after a chairman is crashed: the test decides what the society does. */
   onChairmanCrash: () => void = () => undefined;
   refuse: string | null = null;
+  /** False: no member has reported its configuration yet (a society that has just started). */
+  votersReported = true;
 
   view(): ClusterView {
     return {
       term: this.term,
       leaderId: this.leaderId,
-      voters: [1, 2, 3, 4, 5],
+      voters: this.votersReported ? [1, 2, 3, 4, 5] : [],
       learners: [],
       nodes: [...this.status].map(([id, status]) => ({
         id,
@@ -65,6 +67,7 @@ class Scripted implements LessonDoor {
         return Promise.resolve({ status: 200, body: this.view() });
       case 'settings.set':
         Object.assign(this.settings, input);
+        this.votersReported = true;
         break;
       case 'node.crash':
         this.status.set(id!, 'crashed');
@@ -287,4 +290,29 @@ test('a lesson that needs more members than the society has refuses to start, ch
     /at least 7 voting members; this one has 5/,
   );
   assert.deepEqual(s.calls, []);
+});
+
+test('a society whose voters are not reported yet is counted once it has settled, not refused as empty', async () => {
+  const needs = (members: number, s: Scripted): LessonRunner =>
+    new LessonRunner(
+      loadLesson(
+        { format: 1, id: 'n', title: words('T'), summary: words('S'), needs: { members }, steps: [chairStep] },
+        'n.json',
+      ),
+      s,
+    );
+  const fresh = new Scripted();
+  fresh.votersReported = false;
+  const fits = needs(5, fresh);
+  await fits.start();
+  assert.equal(fits.state.phase, 'reached', JSON.stringify(fits.state.problem));
+
+  const small = new Scripted();
+  small.votersReported = false;
+  const tooBig = needs(7, small);
+  await tooBig.start();
+  assert.match(
+    tooBig.state.problem?.kind === 'failed' ? tooBig.state.problem.message : '',
+    /at least 7 voting members; this one has 5/,
+  );
 });

@@ -204,10 +204,15 @@ export class LessonRunner {
       members: view.nodes.map((n) => n.id),
     };
     const needs = this.lesson.needs;
-    if (needs.members !== undefined && view.voters.length < needs.members)
-      throw new StepFailed(
-        `this lesson needs a society of at least ${needs.members} voting members; this one has ${view.voters.length}`,
-      );
+    const enoughVoters = (voters: number): void => {
+      if (needs.members !== undefined && voters < needs.members)
+        throw new StepFailed(
+          `this lesson needs a society of at least ${needs.members} voting members; this one has ${voters}`,
+        );
+    };
+    // A society that has just started lists its voters once a member reports its configuration; until
+    // then they are counted after it has settled.
+    if (view.voters.length > 0) enoughVoters(view.voters.length);
     if (needs.freeze === true && !view.settings.canFreeze)
       throw new StepFailed('this lesson freezes members, which this operating system cannot do (no SIGSTOP)');
     this.remembered.clear();
@@ -217,6 +222,7 @@ export class LessonRunner {
     const reached = await this.waitUntil(settled, { timeoutMs: PREPARE_TIMEOUT_MS, holdMs: 0 }, gen);
     if (reached !== 'reached')
       throw new StepFailed('the society did not settle (every member running and following one chairman) in time');
+    enoughVoters((await this.view()).voters.length);
   }
 
   /** Every link up, every member running, members added since the lesson opened removed again. */
