@@ -3,10 +3,12 @@
 // stale) unless --static says otherwise.
 
 import { enableCompileCache } from 'node:module';
+import { defaultCompileCache } from '../main/cluster/spawn.ts';
 
 // Compiling the server's TypeScript took ~110 ms of every start (to the first leader: the budget is
-// 1 s); V8 keeps the code between runs. The modules are imported after this, so that it applies.
-enableCompileCache();
+// 1 s); V8 keeps the code between runs, in the cache the members use. The modules are imported
+// after this, so that it applies.
+enableCompileCache(defaultCompileCache);
 const { main } = await import('../main/server/web.ts');
 const { ensureMemberBundle } = await import('./build-member.ts');
 const { ensureRendererBuild } = await import('./build-renderer.ts');

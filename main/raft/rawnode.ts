@@ -19,6 +19,16 @@ import type {
   SoftState,
 } from './types.ts';
 
+/**
+ * Whether writing a Ready's persistent part needs an fsync before the node acts on it (etcd's
+ * MustSync): entries, a snapshot, a new term or vote do; a commit index alone does not, since a crash
+ * may take it back and the leader will say it again.
+ */
+export function mustSync(prev: HardState, part: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): boolean {
+  const hs = part.hardState ?? prev;
+  return part.snapshot !== null || part.entries.length > 0 || hs.term !== prev.term || hs.vote !== prev.vote;
+}
+
 export interface Status {
   readonly id: NodeId;
   readonly role: Role;

@@ -1,6 +1,7 @@
 // What a simulated member keeps across a crash: exactly what the Ready contract told it to persist,
 // except a commit index the member wrote without fsync (DiskStorage's rule), which a crash may lose.
 
+import { mustSync } from '../../main/raft/rawnode.ts';
 import type { Entry, HardState, PersistedState, Ready, Snapshot } from '../../main/raft/types.ts';
 import type { LogView } from '../../main/safety/monitor.ts';
 
@@ -44,14 +45,9 @@ export class SimStorage implements LogView {
       this.entries.length = keep;
       this.entries.push(...rd.entries);
     }
-    const hs = rd.hardState ?? this.hardState;
-    const sync =
-      rd.snapshot !== null ||
-      rd.entries.length > 0 ||
-      hs.term !== this.hardState.term ||
-      hs.vote !== this.hardState.vote;
-    this.hardState = hs;
-    if (sync) this.syncedCommit = hs.commit;
+    const sync = mustSync(this.hardState, rd);
+    if (rd.hardState !== null) this.hardState = rd.hardState;
+    if (sync) this.syncedCommit = this.hardState.commit;
     return overwrote;
   }
 

@@ -24,6 +24,7 @@
 // Everything is synchronous: a member handles one Ready at a time, and correctness comes first.
 
 import fs from 'node:fs';
+import { mustSync } from '../../raft/rawnode.ts';
 import type { Entry, HardState, PersistedState, Snapshot } from '../../raft/types.ts';
 import { DurableDir } from './durable-dir.ts';
 import { StorageCorruptError } from './errors.ts';
@@ -324,14 +325,7 @@ export class DiskStorage {
     const ref = snapshot === null ? null : { index: snapshot.index, term: snapshot.term };
     const record = encodeWalRecord({ t: 'b', s: ref, e: entries, h: hardState });
     const maxIndex = Math.max(snapshot?.index ?? 0, entries.at(-1)?.index ?? 0);
-    // etcd's MustSync: only a commit index that moved may wait for the next fsync. A crash can take
-    // it back to an earlier value, which the member relearns from the leader; everything it was
-    // acknowledged for (entries, votes) is already durable.
-    const sync =
-      snapshot !== null ||
-      entries.length > 0 ||
-      newHardState.term !== this.hardState.term ||
-      newHardState.vote !== this.hardState.vote;
+    const sync = mustSync(this.hardState, part);
 
     this.io(() => {
       if (snapshotFile !== null) writeSnapshotFile(this.dir, snapshotFile);

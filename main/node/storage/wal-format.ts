@@ -41,17 +41,17 @@
 //
 // TORN TAIL VS CORRUPTION. A crash can only tear the end of the newest segment: every record is
 // fsynced before the next is written, except one that only moves the commit index, which waits for
-// the next fsync (and one is forced before a new segment is started). A bad frame is a torn tail when it is in the newest
-// segment, no valid frame can be found at any later offset, AND it looks like an interrupted write:
-// the file ends inside it (a short header, or a length running past the end while the bytes that
-// are there do not form a whole record), or part of it was never written (a zero length with only
-// zeros after it; a CRC mismatch with a whole disk sector of zeros in the payload, or a zero last
-// byte, where a written JSON payload has its '}'). The file is then cut back to the last good
-// record. Anything else is corruption, and the member refuses to start: a bad frame in an older
-// segment, a bad frame followed by a valid record, a record whose CRC is right but whose content
-// fails validation, and a last record that was written whole and then damaged (a flipped byte): it
-// was fsynced, so the member may have acted on it (voted, acknowledged entries), and dropping it
-// could break a promise the member made.
+// the next fsync (one is forced before a new segment is started). A bad frame is a torn tail when
+// it is in the newest segment, no valid frame can be found at any later offset, AND it looks like
+// an interrupted write: the file ends inside it (a short header, or a length running past the end
+// while the bytes that are there do not form a whole record), or part of it was never written (a
+// zero length with only zeros after it; a CRC mismatch with a whole disk sector of zeros in the
+// payload, or a zero last byte, where a written JSON payload has its '}'). The file is then cut
+// back to the last good record. Anything else is corruption, and the member refuses to start: a bad
+// frame in an older segment, a bad frame followed by a valid record, a record whose CRC is right
+// but whose content fails validation, and a last record that was written whole and then damaged (a
+// flipped byte): it was fsynced, so the member may have acted on it (voted, acknowledged entries),
+// and dropping it could break a promise the member made.
 
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
