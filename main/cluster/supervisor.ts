@@ -843,8 +843,8 @@ export class Supervisor {
 
   /** The fate of an accepted change, once known; null if not known within `timeoutMs`. */
   private async awaitFate(change: Accepted, timeoutMs: number): Promise<Fate | null> {
-    let fate: Fate | null = null;
-    await this.waitUntil(() => (fate = this.fate(change)) !== null, timeoutMs);
+    await this.waitUntil(() => this.fate(change) !== null, timeoutMs);
+    const fate = this.fate(change);
     if (fate === 'committed') {
       // A follower's report of applying it can overtake the chairman's own (its telemetry channel is
       // the busiest): answer once the view, which follows the chairman, shows the change too.
