@@ -140,6 +140,21 @@ export class Raft {
     }
   }
 
+  /**
+   * How many tick() calls from now until one may act: start an election, check the quorum or send
+   * heartbeats. The ticks before it change nothing but the counters, so a host may sleep until then
+   * and run them all at once (it must still run them before stepping a message: leases read them).
+   * A member that may not stand for election never acts; it is told one election timeout.
+   */
+  ticksUntilDue(): number {
+    if (this.role === 'leader') {
+      const quorumCheck = this.cfg.electionTicksMin - this.electionElapsed;
+      return Math.max(1, Math.min(quorumCheck, this.cfg.heartbeatTicks - this.heartbeatElapsed));
+    }
+    if (!this.promotable()) return this.randomizedTimeout;
+    return Math.max(1, this.randomizedTimeout - this.electionElapsed);
+  }
+
   private drawTimeout(): number {
     // Paper §5.2: randomized election timeouts make split votes rare.
     return this.random(this.cfg.electionTicksMin, this.cfg.electionTicksMax);

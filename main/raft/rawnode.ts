@@ -77,6 +77,11 @@ export class RawNode {
     this.raft.tick();
   }
 
+  /** Ticks until one acts (the ones before it change nothing observable): when a host must wake. */
+  ticksUntilDue(): number {
+    return this.raft.ticksUntilDue();
+  }
+
   /** Feed one message from the network. Messages for another node or from itself are ignored. */
   step(message: Message): void {
     this.raft.step(message);
