@@ -39,11 +39,14 @@ class Member {
   private readonly transport: Transport;
   private readonly storage: DiskStorage;
   private config: NodeConfig;
-  private ticker: NodeJS.Timeout | null = null;
+  private clock: TickClock;
+  private timer: NodeJS.Timeout | null = null;
   private events: Telemetry[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private lastFlushAt = 0;
   private lastState = '';
   private driveScheduled: NodeJS.Immediate | null = null;
+  private lastProgress = '';
   private lastProgressAt = 0;
   /** Highest log index on disk, to tell the monitor when a write replaces entries. */
   private persistedLast: number;
@@ -62,6 +65,7 @@ class Member {
     this.transport = transport;
     this.replica = replica;
     this.persistedLast = persistedLast;
+    this.clock = this.newClock();
   }
 
   static async start(config: NodeConfig): Promise<Member> {
@@ -112,27 +116,53 @@ class Member {
     return member;
   }
 
+  /** A clock for the configured tick; the time scale stretches every tick (at 1/100 a 150 ms timeout takes 15 s). */
+  private newClock(): TickClock {
+    return new TickClock(this.config.tickMs / this.config.timeScale, performance.now());
+  }
+
   private startTicking(): void {
-    if (this.ticker !== null) clearInterval(this.ticker);
-    // The time scale stretches every tick: at 1/100 an election timeout of 150 ms takes 15 s.
-    const period = this.config.tickMs / this.config.timeScale;
-    const clock = new TickClock(period, performance.now());
-    this.ticker = setInterval(() => {
-      const due = clock.ticks(performance.now());
-      if (due === 0) return;
-      for (let i = 0; i < due; i++) this.replica.raw.tick();
-      this.scheduleDrive();
-    }, period);
+    this.clock = this.newClock();
+    this.armTimer();
+  }
+
+  /** Run `ticks` engine ticks; drive only if they did something (most change nothing outside the engine). */
+  private tick(ticks: number): void {
+    const raw = this.replica.raw;
+    for (let i = 0; i < ticks; i++) raw.tick();
+    if (ticks > 0 && raw.hasReady()) this.scheduleDrive();
+  }
+
+  /** Before a message or a request reaches the engine: the ticks that went by (leases read them). */
+  private catchUp(): void {
+    this.tick(this.clock.beforeMessage(performance.now(), this.replica.raw.ticksUntilDue()));
+  }
+
+  /** Set the timer for the engine's next due tick, unless it is set for that moment already. */
+  private armTimer(): void {
+    const delay = this.clock.schedule(performance.now(), this.replica.raw.ticksUntilDue());
+    if (delay === null) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.tick(this.clock.onTimer(performance.now(), this.replica.raw.ticksUntilDue()));
+      this.armTimer();
+    }, delay);
   }
 
   emit(event: Telemetry): void {
     if (this.events.length >= MAX_BUFFERED_EVENTS && event.k === 'msg') return;
     this.events.push(event);
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    if (this.flushTimer !== null) return;
+    // At most one batch per FLUSH_MS; a quiet member sends at the end of this turn of the event
+    // loop, so an idle member's heartbeat is not followed by a second wake-up just to report it.
+    const wait = this.lastFlushAt + FLUSH_MS - performance.now();
+    this.flushTimer = wait <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
     this.flushTimer = null;
+    this.lastFlushAt = performance.now();
     if (this.events.length === 0) return;
     const events = this.events;
     this.events = [];
@@ -160,6 +190,7 @@ class Member {
   }
 
   private receive(m: Message): void {
+    this.catchUp();
     this.replica.raw.step(m);
     this.scheduleDrive();
   }
@@ -179,15 +210,18 @@ class Member {
   private drive(): void {
     this.replica.drive();
     this.reportState();
+    this.armTimer();
   }
 
   /** Publish this member's state when it changed (progress alone at most every 100 ms). */
   private reportState(): void {
     const s = this.replica.raw.status();
     const key = `${s.role}|${s.term}|${s.vote}|${s.leader}|${s.commitIndex}|${s.appliedIndex}|${s.firstIndex}|${s.lastIndex}|${s.membership.voters.join(',')}|${s.membership.learners.join(',')}`;
+    const progress = s.progress.map((p) => `${p.id}:${p.next}:${p.match}:${p.state}`).join(',');
     const now = Date.now();
-    if (key === this.lastState && (s.role !== 'leader' || now - this.lastProgressAt < 100)) return;
+    if (key === this.lastState && (progress === this.lastProgress || now - this.lastProgressAt < 100)) return;
     this.lastState = key;
+    this.lastProgress = progress;
     this.lastProgressAt = now;
     this.emit({
       k: 'state',
@@ -213,6 +247,7 @@ class Member {
 
   handle(msg: ToNode): void {
     const raw = this.replica.raw;
+    this.catchUp();
     switch (msg.t) {
       case 'init':
         return; // already running
@@ -227,7 +262,7 @@ class Member {
         if (msg.snapshotThreshold !== undefined) raw.setSnapshotThreshold(msg.snapshotThreshold);
         if (msg.timeScale !== undefined && msg.timeScale !== this.config.timeScale) {
           this.config = { ...this.config, timeScale: msg.timeScale };
-          this.startTicking();
+          this.startTicking(); // the ticks of the old scale were counted above
         }
         return;
       case 'propose': {
@@ -288,7 +323,7 @@ class Member {
   }
 
   stop(): void {
-    if (this.ticker !== null) clearInterval(this.ticker);
+    if (this.timer !== null) clearTimeout(this.timer);
     if (this.driveScheduled !== null) clearImmediate(this.driveScheduled);
     this.flush();
     this.transport.close();
