@@ -351,7 +351,7 @@ function throughput(t: ThroughputResult): string[] {
 
 function memory(f: FootprintResult): string[] {
   return [
-    `A 5-member cluster (\`scripts/bench/serve.ts\`, product defaults: 150-300 ms, 50 ms heartbeats, 10 ms tick) after 50 writes, idle, no browser. RSS from /proc (VmRSS); the empty process is the same Node executable running \`setInterval\` with an IPC channel, like a member. CPU from /proc (utime + stime) over the idle period.`,
+    `A 5-member cluster (\`scripts/bench/serve.ts\`, product defaults: 150-300 ms, 50 ms heartbeats, 10 ms tick) after 50 writes, idle, no browser. RSS from /proc (VmRSS); the empty process is the same Node executable running a 10 ms \`setInterval\` with an IPC channel. CPU from /proc (utime + stime) over the idle period.`,
     '',
     table(
       ['', 'MiB'],
@@ -363,7 +363,7 @@ function memory(f: FootprintResult): string[] {
       ],
     ),
     '',
-    `For scale: the empty Node process, whose only work is a 10 ms \`setInterval\` (a member's tick), used ${f.tickAlonePercentOfCore}% of a core meanwhile; five members' ticks alone are five times that.`,
+    `For scale: the empty Node process, whose only work is a 10 ms \`setInterval\`, used ${f.tickAlonePercentOfCore}% of a core meanwhile. A member does not wake every tick: it sleeps until its engine's next due tick (a heartbeat for the chairman, an election timeout for the others, pushed back by every heartbeat).`,
     '',
     table(
       ['message telemetry', 'seconds', 'members, % of one core (total)', 'per member', 'server, % of one core'],
@@ -492,7 +492,7 @@ function closingSection(rows: readonly TargetRow[]): string {
     "- This VM's speed drifts over a day: etcd's own writes/s at concurrency 16 moved by about 40% between runs a few hours apart, and start-up by a quarter. Compare the ratios of alternating runs, not absolute numbers across runs.",
     "- Failover: detection (the earliest surviving timer) dominates the downtime; with only two of the four survivors able to win, the election waits for the earlier of *their* two timers, as in the paper. PreVote adds one round trip (~1-2 ms here) and every vote is fsync'd before it is answered; split votes (two up-to-date candidates timing out within a round trip) cost a whole extra timeout and make the tail. The 150-300 median target of 160 ms is close to the floor of the method itself: simulating only the timers (the earlier of two uniform 149-300 ms timeouts, minus a uniform 0-75 ms crash offset) gives a median of 158 ms and a 99th percentile of 263 ms before a single message is sent; the PreVote and vote round trips, their fsyncs and the new leader's first append come on top. Per trial, the time from the last heartbeat to the election, against the earlier of two simulated timers, shows that overhead: medians of 7-14 ms per range in two full runs.",
     '- Writes: each write crosses four processes (HTTP server and supervisor, leader, followers) with JSON over node-ipc and fork IPC, zod validation at every boundary, and an fsync on the leader and on a follower before it is answered; etcd does one gRPC-gateway hop into one Go process per member. The profiles show where our per-write CPU goes.',
-    '- Idle CPU: each member wakes every 10 ms tick (and the leader sends heartbeats every 50 ms to every follower, each validated and answered). Memory: a member loads zod, node-ipc and the engine into a fresh V8 heap (about 30 MiB above an empty Node); a smaller young generation (`--max-semi-space-size=1`) gave 73 instead of 77 MiB (1.58x), not enough to adopt a flag that costs more scavenges under load.',
+    '- Idle CPU: what is left is the heartbeats: every 50 ms the chairman sends one to every follower, each validated, answered and, with message telemetry on, reported to the supervisor. A member sleeps until its next due tick and reports the telemetry of a quiet moment in the same turn of the event loop, so at idle it wakes for heartbeats only. Memory: a member loads zod, node-ipc and the engine into a fresh V8 heap (about 30 MiB above an empty Node); a smaller young generation (`--max-semi-space-size=1`) gave 73 instead of 77 MiB (1.58x), not enough to adopt a flag that costs more scavenges under load.',
     '- UI: every standalone or quick UI run gave a p95 of 16.7-16.8 ms (0.4-3.5% of frames slow); the full runs gave 33.3-33.4 ms, as did 1 of 2 runs of scale then UI in one process (scale then UI as separate processes: 16.8 and 16.7 ms). Once more than 5% of frames miss a vsync the p95 is two frames; what tips it after the earlier phases is not found.',
   ].join('\n');
 }
