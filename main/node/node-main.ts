@@ -34,6 +34,11 @@ function tell(message: FromNode): void {
   process.send?.(fromNodeSchema.parse(message));
 }
 
+/** A clock for the configured tick; the time scale stretches every tick (at 1/100 a 150 ms timeout takes 15 s). */
+function clockFor(config: NodeConfig): TickClock {
+  return new TickClock(config.tickMs / config.timeScale, performance.now());
+}
+
 class Member {
   private readonly replica: Replica;
   private readonly transport: Transport;
@@ -65,7 +70,7 @@ class Member {
     this.transport = transport;
     this.replica = replica;
     this.persistedLast = persistedLast;
-    this.clock = this.newClock();
+    this.clock = clockFor(config);
   }
 
   static async start(config: NodeConfig): Promise<Member> {
@@ -111,19 +116,8 @@ class Member {
           : `${storage.recovery.tornTail.file} at byte ${storage.recovery.tornTail.offset} (${storage.recovery.tornTail.bytes} bytes)`,
       removed: [...storage.recovery.removed],
     });
-    member.startTicking();
-    member.drive();
+    member.drive(); // and sets the timer for the first due tick
     return member;
-  }
-
-  /** A clock for the configured tick; the time scale stretches every tick (at 1/100 a 150 ms timeout takes 15 s). */
-  private newClock(): TickClock {
-    return new TickClock(this.config.tickMs / this.config.timeScale, performance.now());
-  }
-
-  private startTicking(): void {
-    this.clock = this.newClock();
-    this.armTimer();
   }
 
   /** Run `ticks` engine ticks; drive only if they did something (most change nothing outside the engine). */
@@ -262,7 +256,8 @@ class Member {
         if (msg.snapshotThreshold !== undefined) raw.setSnapshotThreshold(msg.snapshotThreshold);
         if (msg.timeScale !== undefined && msg.timeScale !== this.config.timeScale) {
           this.config = { ...this.config, timeScale: msg.timeScale };
-          this.startTicking(); // the ticks of the old scale were counted above
+          this.clock = clockFor(this.config); // the ticks of the old scale were counted above
+          this.armTimer();
         }
         return;
       case 'propose': {

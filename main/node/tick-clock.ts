@@ -48,10 +48,8 @@ export class TickClock {
   onTimer(now: number, untilDue: number): number {
     const stalled = this.stalled(now);
     this.wakeAt = Number.POSITIVE_INFINITY; // no timer is set until the next schedule()
-    if (stalled) return this.shortOfDue(now, untilDue, true);
-    const ticks = this.elapsed(now);
-    this.counted += ticks * this.periodMs;
-    return ticks;
+    // On time, the due tick is the timer's to run, and any that a late callback makes up.
+    return this.shortOfDue(now, stalled ? untilDue : Number.POSITIVE_INFINITY, stalled);
   }
 
   /** The ticks that went by, short of the due one; after a stall, time restarts at `now`. */
